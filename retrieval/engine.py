@@ -6,25 +6,130 @@ and hands them in, so tests build an engine on a temporary store with the same c
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
+from retrieval.extractive import ExtractiveAnswerer, abstention
+from retrieval.ingest import Ingestor
 from retrieval.models import (
     Answer,
+    AnswerSentence,
+    Chunk,
+    Citation,
     DocumentInfo,
     IngestReport,
+    Note,
+    Passage,
     SearchFilters,
     Summary,
     SummaryRequest,
     Turn,
 )
+from retrieval.search import HybridSearcher
+from retrieval.store import ChunkStore
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
+Notify = Callable[[str], None]
+
+
+class QuestionError(ValueError):
+    """A question the engine will not run (empty, too long); the message is for the asker."""
+
+
+class NoteMaker(Protocol):
+    def notes(
+        self,
+        question: str,
+        sentences: Sequence[AnswerSentence],
+        citations: Sequence[Citation],
+        passages: Sequence[Chunk],
+        *,
+        context: Callable[[Chunk], str] | None = None,
+    ) -> tuple[Note, ...]: ...
+
+
+class StreamingAnswerer(Protocol):
+    def stream(
+        self, question: str, passages: Sequence[Passage], *, fallback: Callable[[], Answer]
+    ) -> Iterator[str | Answer]: ...
+
+
+class SummaryMaker(Protocol):
+    def summarise(self, request: SummaryRequest) -> Summary: ...
+
+
+Rewriter = Callable[[str, Sequence[Turn]], str]
+
+_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>")
+
+
+def clean_question(question: str, *, max_chars: int) -> str:
+    """Normalise a question or say why it cannot be asked; mentions are not part of a question."""
+    text = _MENTION.sub(" ", question)
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("Please ask a question: the message was empty.")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"Your question is {len(text):,} characters long; the limit is {max_chars:,}. "
+            "Please shorten it to the part you want answered."
+        )
+    return text
 
 
 class Engine:
-    """Facade over ingest, search, answering and summaries (see the methods for the contract)."""
+    """Facade over ingest, search, answering and summaries."""
 
+    def __init__(
+        self,
+        store: ChunkStore,
+        searcher: HybridSearcher,
+        extractive: ExtractiveAnswerer,
+        ingestor: Ingestor,
+        *,
+        notes: NoteMaker | None = None,
+        llm: StreamingAnswerer | None = None,
+        rewriter: Rewriter | None = None,
+        summariser: SummaryMaker | None = None,
+        default_documents: Path | None = None,
+        uploads_dir: Path | None = None,
+        top_k: int = 8,
+        max_question_chars: int = 500,
+    ) -> None:
+        self.store = store
+        self.searcher = searcher
+        self._extractive = extractive
+        self._ingestor = ingestor
+        self._notes = notes
+        self._llm = llm
+        self._rewriter = rewriter
+        self._summariser = summariser
+        self._default_documents = default_documents
+        self._uploads = uploads_dir
+        self._top_k = top_k
+        self._max_chars = max_question_chars
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self._llm is not None else "extractive"
+
+    # -- set-up ------------------------------------------------------------------------------
+    def ensure_documents(self, notify: Notify | None = None) -> IngestReport | None:
+        """Ingest the bundled collection when the store is empty, so the demo needs no set-up."""
+        if self.store.count() > 0 or self._default_documents is None:
+            return None
+        if notify:
+            notify(f"The store is empty: ingesting the bundled documents from {self._default_documents}")
+        report = self.ingest_paths([self._default_documents])
+        if notify:
+            notify(f"Ingested {report.documents} documents ({report.chunks} chunks).")
+        return report
+
+    # -- questions -----------------------------------------------------------------------------
     def answer(
         self,
         question: str,
@@ -33,7 +138,12 @@ class Engine:
         filters: SearchFilters | None = None,
     ) -> Answer:
         """Answer a question from the collection; abstains rather than quoting irrelevant text."""
-        raise NotImplementedError
+        final: Answer | None = None
+        for item in self.stream(question, history=history, filters=filters):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None  # stream() always ends with an Answer
+        return final
 
     def stream(
         self,
@@ -44,15 +154,69 @@ class Engine:
     ) -> Iterator[str | Answer]:
         """Yield the growing draft (whole text so far, not deltas) and finally the verified Answer.
 
-        In extractive mode there is no draft: it yields the Answer only.
+        In extractive mode there is no draft: it yields the Answer only. Raises QuestionError for a
+        question that cannot be asked.
         """
-        raise NotImplementedError
+        timings: dict[str, float] = {}
+        began = time.perf_counter()
+        asked = clean_question(question, max_chars=self._max_chars)
+        standalone = asked
+        if history and self._rewriter is not None:
+            standalone = self._rewriter(asked, history)
+            timings["rewrite"] = _ms(began)
+        mark = time.perf_counter()
+        retrieval = self.searcher.retrieve(standalone, k=self._top_k, filters=filters)
+        idf = self.store.idf()
+        relevant = self._extractive.relevant_passages(standalone, retrieval, idf)
+        timings["retrieve"] = _ms(mark)
+        mark = time.perf_counter()
 
+        def extractive() -> Answer:
+            return self._extractive.answer(question, relevant, idf)
+
+        final: Answer | None = None
+        if not relevant:
+            final = abstention(question)
+        elif self._llm is None:
+            final = extractive()
+        else:
+            for item in self._llm.stream(standalone, relevant, fallback=extractive):
+                if isinstance(item, Answer):
+                    final = item
+                else:
+                    yield item
+        assert final is not None
+        timings["answer"] = _ms(mark)
+        mark = time.perf_counter()
+        final = self._with_notes(final, relevant)
+        timings["notes"] = _ms(mark)
+        timings["total"] = _ms(began)
+        yield dataclasses.replace(final, question=question, timings_ms=timings)
+
+    def _with_notes(self, answer: Answer, passages: Sequence[Passage]) -> Answer:
+        if answer.abstained or self._notes is None:
+            return answer
+        extra = self._notes.notes(
+            answer.question,
+            answer.sentences,
+            answer.citations,
+            [p.chunk for p in passages],
+            context=self._context,
+        )
+        return dataclasses.replace(answer, notes=(*answer.notes, *extra))
+
+    def _context(self, chunk: Chunk) -> str:
+        return self.store.document_text(chunk.doc_id)
+
+    # -- summaries -----------------------------------------------------------------------------
     def summarise(self, request: SummaryRequest) -> Summary:
-        raise NotImplementedError
+        if self._summariser is None:
+            raise RuntimeError("summaries are not configured")
+        return self._summariser.summarise(request)
 
+    # -- documents -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
-        raise NotImplementedError
+        return self.store.documents()
 
     def ingest_paths(
         self,
@@ -61,12 +225,41 @@ class Engine:
         prune: bool = False,
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
-        raise NotImplementedError
+        return self._ingestor.ingest_paths(paths, prune=prune, progress=progress)
+
+    def prune(self) -> int:
+        return self._ingestor.prune()
 
     def ingest_bytes(self, name: str, data: bytes) -> IngestReport:
-        """Ingest an uploaded file (moderators' ``/sources add``); the name decides the loader."""
-        raise NotImplementedError
+        """Ingest an uploaded file (moderators' ``/sources add``); the name decides the loader.
+
+        The file is kept in the uploads folder, so it survives ``ingest --prune`` and can be removed
+        again with :meth:`remove_document`.
+        """
+        safe = Path(name).name
+        if self._uploads is None:
+            return self._ingestor.ingest_file_bytes(safe, data, origin=f"upload:{safe}")
+        self._uploads.mkdir(parents=True, exist_ok=True)
+        target = self._uploads / safe
+        report = self._ingestor.ingest_file_bytes(safe, data, origin=str(target.resolve()))
+        target.write_bytes(data)  # only once it parsed: a broken upload leaves nothing behind
+        return report
 
     def remove_document(self, source: str) -> bool:
         """Remove a document by its source name or title; False when nothing matched."""
-        raise NotImplementedError
+        wanted = source.strip().lower()
+        matches = [
+            d for d in self.documents() if wanted in {d.source.lower(), d.title.lower(), d.doc_id}
+        ]
+        if not matches:
+            return False
+        self.store.delete_documents([d.doc_id for d in matches])
+        for doc in matches:
+            path = Path(doc.origin)
+            if self._uploads is not None and path.parent == self._uploads.resolve():
+                path.unlink(missing_ok=True)
+        return True
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)

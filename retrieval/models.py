@@ -124,6 +124,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     mode: str = "extractive"  # "extractive" or "llm"
     answer_id: str = ""  # stable hash of question + text, used by feedback buttons
+    # Messages about how the answer was made, not about its claims (e.g. "the language model was
+    # unavailable"): shown to people, kept out of the JSON contract, whose keys are fixed.
+    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

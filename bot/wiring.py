@@ -1,0 +1,54 @@
+"""The one place where newsbot's parts are built from settings and connected.
+
+Everything else receives its collaborators through constructors, so this module is the whole answer to
+"what runs in production?" and tests can assemble the same engine on a temporary store.
+"""
+
+from __future__ import annotations
+
+from retrieval.embeddings import WordLlamaEmbedder, make_embedder
+from retrieval.engine import Engine
+from retrieval.extractive import ExtractiveAnswerer
+from retrieval.ingest import Ingestor
+from retrieval.interfaces import Embedder
+from retrieval.lexical import Analyzer
+from retrieval.search import HybridSearcher
+from retrieval.settings import Settings
+from retrieval.store import ChunkStore, make_client
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return make_embedder(
+        settings.newsbot_embeddings, api_key=key, base_url=settings.openai_base_url
+    )
+
+
+def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:
+    """Assemble the engine; ``embedder`` lets tests share one loaded model across stores."""
+    embedder = embedder or build_embedder(settings)
+    client = make_client(
+        settings.newsbot_store, host=settings.chroma_host, port=settings.chroma_port
+    )
+    store = ChunkStore(
+        client,
+        embedder,
+        collection=settings.newsbot_collection,
+        sidecar_dir=settings.newsbot_store / "lexical",
+    )
+    analyzer = Analyzer()
+    searcher = HybridSearcher(store, max_per_document=settings.newsbot_max_per_document)
+    return Engine(
+        store,
+        searcher,
+        ExtractiveAnswerer(embedder, analyzer, sentence_embedder=WordLlamaEmbedder()),
+        Ingestor(
+            store,
+            chunk_size=settings.newsbot_chunk_size,
+            chunk_overlap=settings.newsbot_chunk_overlap,
+        ),
+        default_documents=settings.newsbot_documents,
+        uploads_dir=settings.newsbot_store / "uploads",
+        top_k=settings.newsbot_top_k,
+        max_question_chars=settings.newsbot_max_question_chars,
+    )

@@ -1,0 +1,213 @@
+"""BM25 over the stored chunks (bm25s, English Snowball stemmer, English stop words).
+
+Dense vectors miss exact names and numbers that matter in news ("Ushakov", "Resolution 1718"); BM25
+catches them. The index is saved next to the store with the Chroma revision it reflects.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from retrieval.models import Chunk, PassageKind, SearchFilters
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+# Words that frame a question rather than say what it is about ("What did X say about Y?").
+# They are dropped from queries only: documents keep them, since "said" in a passage is harmless.
+QUESTION_WORDS = frozenset(
+    "what which who whom whose when where why how did does do doing done is are was were be been "
+    "about say says said tell tells told know think mean happen happened happening there any "
+    "anything please can could would should will".split()
+)
+
+
+class Analyzer:
+    """Lower-case, drop English stop words, Snowball-stem: the same for index, query and sentences."""
+
+    def __init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer("english")
+        from bm25s.stopwords import STOPWORDS_EN
+
+        self._stop = frozenset(STOPWORDS_EN)
+
+    def terms(self, text: str) -> list[str]:
+        words = [w for w in _TOKEN.findall(text.lower()) if w not in self._stop]
+        return list(self._stemmer.stemWords(words))
+
+    def query_terms(self, text: str) -> list[str]:
+        """Terms of a question, without the words that only frame it."""
+        words = [
+            w
+            for w in _TOKEN.findall(text.lower())
+            if w not in self._stop and w not in QUESTION_WORDS
+        ]
+        return list(self._stemmer.stemWords(words))
+
+
+class LexicalIndex:
+    """A persisted BM25 index with the chunk records it was built from."""
+
+    def __init__(self, directory: Path, analyzer: Analyzer | None = None) -> None:
+        self._dir = directory
+        self.analyzer = analyzer or Analyzer()
+        self._bm25: bm25s.BM25 | None = None
+        self._chunks: list[Chunk] = []
+        self._date_ord = np.zeros(0, dtype=np.int64)
+        self._sources = np.zeros(0, dtype=object)
+        self._idf: dict[str, float] = {}
+        self._by_doc: dict[str, list[Chunk]] = {}
+
+    def build(self, chunks: Sequence[Chunk], revision: int) -> None:
+        self._chunks = list(chunks)
+        self._index_arrays()
+        tokenised = [self.analyzer.terms(c.text) for c in self._chunks]
+        self._bm25 = bm25s.BM25() if self._chunks else None
+        if self._bm25 is not None:
+            self._bm25.index(tokenised, show_progress=False)
+        self._idf = _idf(tokenised)
+        self._save(revision)
+
+    def load(self, revision: int) -> bool:
+        """Load the saved index if it reflects ``revision``; False means it must be rebuilt."""
+        marker = self._dir / "revision.json"
+        if not marker.exists():
+            return False
+        try:
+            saved = json.loads(marker.read_text())
+            if saved.get("revision") != revision:
+                return False
+            records = json.loads((self._dir / "chunks.json").read_text())
+            self._chunks = [_chunk_from_json(r) for r in records]
+            self._idf = saved.get("idf", {})
+            self._bm25 = (
+                bm25s.BM25.load(str(self._dir / "bm25"), load_corpus=False)
+                if self._chunks
+                else None
+            )
+        except (OSError, ValueError, KeyError):
+            return False
+        self._index_arrays()
+        return True
+
+    def _save(self, revision: int) -> None:
+        tmp = self._dir.with_name(self._dir.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp / "bm25"), show_progress=False)
+        (tmp / "chunks.json").write_text(json.dumps([_chunk_to_json(c) for c in self._chunks]))
+        (tmp / "revision.json").write_text(json.dumps({"revision": revision, "idf": self._idf}))
+        shutil.rmtree(self._dir, ignore_errors=True)
+        tmp.rename(self._dir)  # readers see the old index or the new one, never half of each
+
+    def _index_arrays(self) -> None:
+        self._date_ord = np.array(
+            [c.date.toordinal() if c.date else 0 for c in self._chunks], dtype=np.int64
+        )
+        self._sources = np.array([c.source for c in self._chunks], dtype=object)
+        self._by_doc: dict[str, list[Chunk]] = {}
+        for chunk in self._chunks:
+            self._by_doc.setdefault(chunk.doc_id, []).append(chunk)
+        for chunks in self._by_doc.values():
+            chunks.sort(key=lambda c: c.position)
+
+    def _mask(self, filters: SearchFilters | None) -> np.ndarray | None:
+        if filters is None or filters.is_empty():
+            return None
+        mask = np.ones(len(self._chunks), dtype=bool)
+        if filters.since:
+            mask &= self._date_ord >= filters.since.toordinal()
+        if filters.until:
+            mask &= (self._date_ord <= filters.until.toordinal()) & (self._date_ord > 0)
+        if filters.documents:
+            mask &= np.isin(self._sources, list(filters.documents))
+        return mask
+
+    def search(
+        self, query: str, *, k: int, filters: SearchFilters | None = None
+    ) -> list[tuple[Chunk, float]]:
+        terms = self.analyzer.query_terms(query)
+        if self._bm25 is None or not terms or not self._chunks:
+            return []
+        mask = self._mask(filters)
+        if mask is not None and not mask.any():
+            return []
+        k = min(k, len(self._chunks))
+        docs, scores = self._bm25.retrieve(
+            [terms],
+            k=k,
+            show_progress=False,
+            n_threads=1,
+            weight_mask=None if mask is None else mask.astype(np.float32),
+        )
+        return [
+            (self._chunks[int(i)], float(s))
+            for i, s in zip(docs[0], scores[0], strict=True)
+            if s > 0
+        ]
+
+    def idf(self) -> dict[str, float]:
+        return self._idf
+
+    def document_text(self, doc_id: str) -> str:
+        """Reassemble a document's text from its overlapping chunks, using their offsets."""
+        text = ""
+        for chunk in self._by_doc.get(doc_id, []):
+            if chunk.start >= len(text):
+                text += " " * (chunk.start - len(text)) + chunk.text
+            elif chunk.end > len(text):
+                text += chunk.text[len(text) - chunk.start :]
+        return text
+
+
+def _idf(tokenised: Sequence[Sequence[str]]) -> dict[str, float]:
+    frequency: dict[str, int] = {}
+    for terms in tokenised:
+        for term in set(terms):
+            frequency[term] = frequency.get(term, 0) + 1
+    n = max(len(tokenised), 1)
+    return {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+
+
+def _chunk_to_json(c: Chunk) -> dict[str, object]:
+    return {
+        "id": c.chunk_id,
+        "doc": c.doc_id,
+        "src": c.source,
+        "title": c.title,
+        "url": c.url,
+        "date": c.date.isoformat() if c.date else None,
+        "text": c.text,
+        "kind": c.kind.value,
+        "pos": c.position,
+        "start": c.start,
+        "end": c.end,
+    }
+
+
+def _chunk_from_json(r: dict[str, object]) -> Chunk:
+    import datetime as dt
+
+    date = r.get("date")
+    return Chunk(
+        chunk_id=str(r["id"]),
+        doc_id=str(r["doc"]),
+        source=str(r["src"]),
+        title=str(r["title"]),
+        url=str(r["url"]) if r.get("url") else None,
+        date=dt.date.fromisoformat(str(date)) if date else None,
+        text=str(r["text"]),
+        kind=PassageKind(str(r["kind"])),
+        position=int(str(r["pos"])),
+        start=int(str(r["start"])),
+        end=int(str(r["end"])),
+    )

@@ -1,0 +1,336 @@
+"""The chunk store: a Chroma collection for dense search and a BM25 index kept in step beside it.
+
+Chroma is reached through langchain-chroma with an explicitly injected client (embedded
+``PersistentClient`` or a ``chroma run`` server via ``HttpClient``). The collection records which
+embedding model built it; the BM25 sidecar records the collection revision it was built from and is
+rebuilt from Chroma whenever the two disagree (another process ingested, or the sidecar was lost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+
+from retrieval.embeddings import LangChainEmbeddings
+from retrieval.interfaces import Embedder
+from retrieval.lexical import LexicalIndex
+from retrieval.models import Chunk, Document, DocumentInfo, PassageKind, SearchFilters
+
+log = logging.getLogger(__name__)
+
+_PAGE = 2000  # rows per Chroma read; keeps memory flat on the 20k-document store
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used as configured; the message says what to do."""
+
+
+class EmbeddingMismatchError(StoreError):
+    """The collection was built with another embedding model; its vectors would be meaningless."""
+
+
+def make_client(
+    path: Path | None, *, host: str | None = None, port: int = 8000
+) -> ClientAPI:
+    """Embedded store at ``path``, or a Chroma server when ``host`` is given. Telemetry off."""
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if host:
+        try:
+            return chromadb.HttpClient(host=host, port=port, settings=settings)
+        except Exception as exc:  # chromadb raises plain exceptions when the server is down
+            raise StoreError(f"cannot reach the Chroma server at {host}:{port} ({exc})") from exc
+    if path is None:
+        raise StoreError("no store path configured (NEWSBOT_STORE)")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def _date_ordinal(date: dt.date | None) -> int:
+    return date.toordinal() if date else 0
+
+
+def _metadata(doc: Document, chunk: Chunk, added: str) -> dict[str, Any]:
+    # Chroma metadata cannot hold None: empty string / 0 stand for "absent".
+    return {
+        "doc_id": chunk.doc_id,
+        "source": chunk.source,
+        "title": chunk.title,
+        "url": chunk.url or "",
+        "date": chunk.date.isoformat() if chunk.date else "",
+        "date_ord": _date_ordinal(chunk.date),
+        "kind": chunk.kind.value,
+        "position": chunk.position,
+        "start": chunk.start,
+        "end": chunk.end,
+        "origin": doc.origin,
+        "content_hash": doc.content_hash,
+        "added": added,
+    }
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    date = meta.get("date") or ""
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        source=str(meta["source"]),
+        title=str(meta.get("title", "")),
+        url=str(meta["url"]) if meta.get("url") else None,
+        date=dt.date.fromisoformat(str(date)) if date else None,
+        text=text,
+        kind=PassageKind(meta.get("kind", "article")),
+        position=int(meta.get("position", 0)),
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+    )
+
+
+def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:
+    """Translate filters to a Chroma ``where`` clause (dates are stored as ordinals)."""
+    if filters is None or filters.is_empty():
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.since:
+        clauses.append({"date_ord": {"$gte": filters.since.toordinal()}})
+    if filters.until:
+        clauses.append({"date_ord": {"$lte": filters.until.toordinal()}})
+    if filters.since is None and filters.until is not None:
+        clauses.append({"date_ord": {"$gt": 0}})  # undated chunks are not "before" anything
+    if filters.documents:
+        clauses.append({"source": {"$in": list(filters.documents)}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class ChunkStore:
+    """Reads and writes chunks; the engine and ingest pipeline are its only callers."""
+
+    def __init__(
+        self, client: ClientAPI, embedder: Embedder, *, collection: str, sidecar_dir: Path
+    ) -> None:
+        self._client = client
+        self._embedder = embedder
+        self._name = collection
+        try:
+            existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
+        except Exception as exc:
+            raise StoreError(f"the Chroma store is unavailable ({exc})") from exc
+        if collection in existing:
+            meta = client.get_collection(collection, embedding_function=None).metadata or {}
+            built_with = meta.get("embedding_model")
+            if built_with and built_with != embedder.name:
+                raise EmbeddingMismatchError(
+                    f"the store's collection {collection!r} was built with {built_with!r}, not "
+                    f"{embedder.name!r}: set NEWSBOT_EMBEDDINGS back, or use another NEWSBOT_STORE "
+                    "(or NEWSBOT_COLLECTION) and ingest again"
+                )
+        self._vectors = Chroma(
+            client=client,
+            collection_name=collection,
+            embedding_function=LangChainEmbeddings(embedder),
+            collection_metadata={"embedding_model": embedder.name, "revision": 0},
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
+        self._collection = client.get_collection(collection, embedding_function=None)
+        self._lexical = LexicalIndex(sidecar_dir / collection)
+        self._lexical_revision = -1
+
+    # -- revision bookkeeping --------------------------------------------------------------
+    def _revision(self) -> int:
+        meta = self._collection.metadata or {}
+        return int(meta.get("revision", 0))
+
+    def _bump_revision(self) -> None:
+        self._collection = self._client.get_collection(self._name, embedding_function=None)
+        meta = dict(self._collection.metadata or {})
+        meta["revision"] = int(meta.get("revision", 0)) + 1
+        meta["embedding_model"] = self._embedder.name
+        self._collection.modify(metadata=meta)
+
+    def _fresh_lexical(self) -> LexicalIndex:
+        """Return the BM25 index, rebuilding it if Chroma changed since it was built."""
+        self._collection = self._client.get_collection(self._name, embedding_function=None)
+        revision = self._revision()
+        if self._lexical_revision == revision:
+            return self._lexical
+        if not self._lexical.load(revision):
+            chunks = list(self.iter_chunks())
+            self._lexical.build(chunks, revision)
+        self._lexical_revision = revision
+        return self._lexical
+
+    # -- writes ----------------------------------------------------------------------------
+    def upsert_document(self, doc: Document, chunks: Sequence[Chunk]) -> int:
+        """Replace a document's chunks with ``chunks`` (edited files drop their old passages)."""
+        self._delete_where({"doc_id": doc.doc_id}, bump=False)
+        if chunks:
+            added = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            vectors = self._embedder.embed_batch([c.text for c in chunks])
+            self._upsert_rows(doc, chunks, vectors, added)
+        self._bump_revision()
+        return len(chunks)
+
+    def upsert_many(self, items: Sequence[tuple[Document, Sequence[Chunk]]]) -> int:
+        """Bulk form of :meth:`upsert_document`: one embedding batch, one revision bump."""
+        if not items:
+            return 0
+        for doc, _ in items:
+            self._delete_where({"doc_id": doc.doc_id}, bump=False)
+        added = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        flat = [(doc, chunk) for doc, chunks in items for chunk in chunks]
+        vectors = self._embedder.embed_batch([chunk.text for _, chunk in flat])
+        for begin in range(0, len(flat), _PAGE):
+            part = flat[begin : begin + _PAGE]
+            self._collection.upsert(
+                ids=[c.chunk_id for _, c in part],
+                documents=[c.text for _, c in part],
+                metadatas=[_metadata(d, c, added) for d, c in part],  # type: ignore[misc]
+                embeddings=vectors[begin : begin + _PAGE],
+            )
+        self._bump_revision()
+        return len(flat)
+
+    def _upsert_rows(
+        self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray, added: str
+    ) -> None:
+        self._collection.upsert(
+            ids=[c.chunk_id for c in chunks],
+            documents=[c.text for c in chunks],
+            metadatas=[_metadata(doc, c, added) for c in chunks],  # type: ignore[misc]
+            embeddings=vectors,
+        )
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> int:
+        ids = list(doc_ids)
+        if not ids:
+            return 0
+        self._delete_where({"doc_id": {"$in": ids}}, bump=True)
+        return len(ids)
+
+    def _delete_where(self, where: dict[str, Any], *, bump: bool) -> None:
+        found = self._collection.get(where=where, include=[])  # type: ignore[arg-type]
+        if found["ids"]:
+            self._collection.delete(ids=found["ids"])
+            if bump:
+                self._bump_revision()
+
+    # -- reads -----------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def iter_chunks(self, filters: SearchFilters | None = None) -> Iterable[Chunk]:
+        where = chroma_where(filters)
+        offset = 0
+        while True:
+            page = self._collection.get(
+                where=where,  # type: ignore[arg-type]
+                include=["documents", "metadatas"],
+                limit=_PAGE,
+                offset=offset,
+            )
+            ids = page["ids"]
+            if not ids:
+                return
+            docs = page["documents"] or []
+            metas = page["metadatas"] or []
+            for chunk_id, text, meta in zip(ids, docs, metas, strict=True):
+                yield chunk_from_record(chunk_id, text or "", dict(meta or {}))
+            offset += len(ids)
+
+    def chunks(self, filters: SearchFilters | None = None) -> list[Chunk]:
+        """All chunks matching ``filters``, in document then position order."""
+        found = list(self.iter_chunks(filters))
+        found.sort(key=lambda c: (c.source, c.position))
+        return found
+
+    def document_states(self) -> dict[str, tuple[str, str]]:
+        """doc_id -> (origin, content_hash), to decide what an ingest run must (re)write."""
+        states: dict[str, tuple[str, str]] = {}
+        offset = 0
+        while True:
+            page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                return states
+            for meta in page["metadatas"] or []:
+                m = dict(meta or {})
+                states[str(m["doc_id"])] = (str(m.get("origin", "")), str(m.get("content_hash", "")))
+            offset += len(page["ids"])
+
+    def documents(self) -> list[DocumentInfo]:
+        infos: dict[str, DocumentInfo] = {}
+        counts: dict[str, int] = {}
+        offset = 0
+        while True:
+            page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                break
+            for meta in page["metadatas"] or []:
+                m = dict(meta or {})
+                doc_id = str(m["doc_id"])
+                counts[doc_id] = counts.get(doc_id, 0) + 1
+                if doc_id not in infos:
+                    added = str(m.get("added") or "")
+                    chunk = chunk_from_record("", "", m)
+                    infos[doc_id] = DocumentInfo(
+                        doc_id=doc_id,
+                        source=chunk.source,
+                        title=chunk.title,
+                        url=chunk.url,
+                        date=chunk.date,
+                        chunks=0,
+                        origin=str(m.get("origin", "")),
+                        added=dt.datetime.fromisoformat(added) if added else None,
+                    )
+            offset += len(page["ids"])
+        result = [
+            DocumentInfo(**{**info.__dict__, "chunks": counts[doc_id]})
+            for doc_id, info in infos.items()
+        ]
+        result.sort(key=lambda d: (d.source.lower(), d.doc_id))
+        return result
+
+    def dense(
+        self, query: str, *, k: int, filters: SearchFilters | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity (1.0 = same direction)."""
+        if self.count() == 0:
+            return []
+        vector = self._embedder.embed_batch([query])[0]
+        found = self._collection.query(
+            query_embeddings=[vector],
+            n_results=k,
+            where=chroma_where(filters),  # type: ignore[arg-type]
+            include=["documents", "metadatas", "distances"],
+        )
+        ids = found["ids"][0]
+        docs = (found["documents"] or [[]])[0]
+        metas = (found["metadatas"] or [[]])[0]
+        distances = (found["distances"] or [[]])[0]
+        return [
+            (chunk_from_record(i, t or "", dict(m or {})), 1.0 - float(d))
+            for i, t, m, d in zip(ids, docs, metas, distances, strict=True)
+        ]
+
+    def lexical(
+        self, query: str, *, k: int, filters: SearchFilters | None = None
+    ) -> list[tuple[Chunk, float]]:
+        return self._fresh_lexical().search(query, k=k, filters=filters)
+
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of stemmed terms, for scoring sentences within passages."""
+        return self._fresh_lexical().idf()
+
+    def document_text(self, doc_id: str) -> str:
+        return self._fresh_lexical().document_text(doc_id)
+
+    def warm(self) -> None:
+        """Load the lexical index now, so the first question does not pay for it."""
+        self._fresh_lexical()
