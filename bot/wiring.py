@@ -24,9 +24,15 @@ def build_embedder(settings: Settings) -> Embedder:
     )
 
 
-def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Engine:
-    """Assemble the engine; ``embedder`` lets tests share one loaded model across stores."""
+def build_engine(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    sentence_embedder: Embedder | None = None,
+) -> Engine:
+    """Assemble the engine; the embedder arguments let tests share loaded models across stores."""
     embedder = embedder or build_embedder(settings)
+    sentence_embedder = sentence_embedder or WordLlamaEmbedder()
     client = make_client(
         settings.newsbot_store, host=settings.chroma_host, port=settings.chroma_port
     )
@@ -41,7 +47,7 @@ def build_engine(settings: Settings, *, embedder: Embedder | None = None) -> Eng
     return Engine(
         store,
         searcher,
-        ExtractiveAnswerer(embedder, analyzer, sentence_embedder=WordLlamaEmbedder()),
+        ExtractiveAnswerer(embedder, analyzer, sentence_embedder=sentence_embedder),
         Ingestor(
             store,
             chunk_size=settings.newsbot_chunk_size,

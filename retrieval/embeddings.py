@@ -128,7 +128,9 @@ class OpenAIEmbedder:
         return matrix
 
 
-def make_embedder(spec: str, *, api_key: str | None = None, base_url: str | None = None) -> Embedder:
+def make_embedder(
+    spec: str, *, api_key: str | None = None, base_url: str | None = None
+) -> Embedder:
     """Build the model named by ``NEWSBOT_EMBEDDINGS``: ``minilm``, ``wordllama`` or ``openai:MODEL``."""
     key = spec.strip().lower()
     if key in {"minilm", "all-minilm-l6-v2", MiniLMEmbedder.name.lower()}:

@@ -123,7 +123,9 @@ class Engine:
         if self.store.count() > 0 or self._default_documents is None:
             return None
         if notify:
-            notify(f"The store is empty: ingesting the bundled documents from {self._default_documents}")
+            notify(
+                f"The store is empty: ingesting the bundled documents from {self._default_documents}"
+            )
         report = self.ingest_paths([self._default_documents])
         if notify:
             notify(f"Ingested {report.documents} documents ({report.chunks} chunks).")

@@ -106,7 +106,9 @@ class ExtractiveAnswerer:
                 kept.append(passage)
         return kept
 
-    def answer(self, question: str, passages: Sequence[Passage], idf: Mapping[str, float]) -> Answer:
+    def answer(
+        self, question: str, passages: Sequence[Passage], idf: Mapping[str, float]
+    ) -> Answer:
         """Build the answer from ``passages`` (already gated); abstains when there are none."""
         if not passages:
             return abstention(question)
@@ -173,7 +175,9 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def build_answer(question: str, passages: Sequence[Passage], chosen: Sequence[_Candidate]) -> Answer:
+def build_answer(
+    question: str, passages: Sequence[Passage], chosen: Sequence[_Candidate]
+) -> Answer:
     """Order the sentences for reading, number the cited passages, and attach markers."""
     rank_of_doc: dict[str, int] = {}
     for cand in chosen:
@@ -221,4 +225,3 @@ def abstention(question: str) -> Answer:
         abstained=True,
         answer_id=answer_id(question, ABSTAIN_TEXT),
     )
-

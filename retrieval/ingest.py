@@ -22,7 +22,9 @@ _BATCH_CHUNKS = 256  # chunks embedded per store write: big enough to batch, sma
 
 
 class Ingestor:
-    def __init__(self, store: ChunkStore, *, chunk_size: int = 500, chunk_overlap: int = 80) -> None:
+    def __init__(
+        self, store: ChunkStore, *, chunk_size: int = 500, chunk_overlap: int = 80
+    ) -> None:
         self._store = store
         self._size = chunk_size
         self._overlap = chunk_overlap

@@ -24,10 +24,14 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # Words that frame a question rather than say what it is about ("What did X say about Y?").
 # They are dropped from queries only: documents keep them, since "said" in a passage is harmless.
 QUESTION_WORDS = frozenset(
-    "what which who whom whose when where why how did does do doing done is are was were be been "
-    "about say says said tell tells told know think mean happen happened happening there any "
-    "anything please can could would should will".split()
-)
+    {
+        "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "did", "does",
+        "do", "doing", "done", "is", "are", "was", "were", "be", "been", "about", "say", "says",
+        "said", "tell", "tells", "told", "know", "think", "mean", "happen", "happened",
+        "happening", "there", "any", "anything", "please", "can", "could", "would", "should",
+        "will",
+    }
+)  # fmt: skip
 
 
 class Analyzer:
@@ -114,7 +118,7 @@ class LexicalIndex:
             [c.date.toordinal() if c.date else 0 for c in self._chunks], dtype=np.int64
         )
         self._sources = np.array([c.source for c in self._chunks], dtype=object)
-        self._by_doc: dict[str, list[Chunk]] = {}
+        self._by_doc = {}
         for chunk in self._chunks:
             self._by_doc.setdefault(chunk.doc_id, []).append(chunk)
         for chunks in self._by_doc.values():

@@ -42,7 +42,9 @@ class Document:
     """A cleaned document, ready to chunk. ``text`` is the blocks joined by blank lines."""
 
     doc_id: str  # stable id of the source (hash of its origin: path or JSONL source/line)
-    source: str  # the file's name, or the JSONL ``source`` field: what citations show as ``document``
+    source: (
+        str  # the file's name, or the JSONL ``source`` field: what citations show as ``document``
+    )
     title: str
     url: str | None
     date: dt.date | None

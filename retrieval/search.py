@@ -35,7 +35,9 @@ class HybridSearcher:
         self._rrf_k = rrf_k
         self._max_per_document = max_per_document
 
-    def retrieve(self, query: str, *, k: int = 8, filters: SearchFilters | None = None) -> Retrieval:
+    def retrieve(
+        self, query: str, *, k: int = 8, filters: SearchFilters | None = None
+    ) -> Retrieval:
         pool = max(self._candidates, k * 4)
         dense = self._store.dense(query, k=pool, filters=filters)
         lexical = self._store.lexical(query, k=pool, filters=filters)

@@ -38,9 +38,7 @@ class EmbeddingMismatchError(StoreError):
     """The collection was built with another embedding model; its vectors would be meaningless."""
 
 
-def make_client(
-    path: Path | None, *, host: str | None = None, port: int = 8000
-) -> ClientAPI:
+def make_client(path: Path | None, *, host: str | None = None, port: int = 8000) -> ClientAPI:
     """Embedded store at ``path``, or a Chroma server when ``host`` is given. Telemetry off."""
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if host:
@@ -192,7 +190,7 @@ class ChunkStore:
             self._collection.upsert(
                 ids=[c.chunk_id for _, c in part],
                 documents=[c.text for _, c in part],
-                metadatas=[_metadata(d, c, added) for d, c in part],  # type: ignore[misc]
+                metadatas=[_metadata(d, c, added) for d, c in part],
                 embeddings=vectors[begin : begin + _PAGE],
             )
         self._bump_revision()
@@ -204,7 +202,7 @@ class ChunkStore:
         self._collection.upsert(
             ids=[c.chunk_id for c in chunks],
             documents=[c.text for c in chunks],
-            metadatas=[_metadata(doc, c, added) for c in chunks],  # type: ignore[misc]
+            metadatas=[_metadata(doc, c, added) for c in chunks],
             embeddings=vectors,
         )
 
@@ -216,7 +214,7 @@ class ChunkStore:
         return len(ids)
 
     def _delete_where(self, where: dict[str, Any], *, bump: bool) -> None:
-        found = self._collection.get(where=where, include=[])  # type: ignore[arg-type]
+        found = self._collection.get(where=where, include=[])
         if found["ids"]:
             self._collection.delete(ids=found["ids"])
             if bump:
@@ -231,7 +229,7 @@ class ChunkStore:
         offset = 0
         while True:
             page = self._collection.get(
-                where=where,  # type: ignore[arg-type]
+                where=where,
                 include=["documents", "metadatas"],
                 limit=_PAGE,
                 offset=offset,
@@ -261,7 +259,10 @@ class ChunkStore:
                 return states
             for meta in page["metadatas"] or []:
                 m = dict(meta or {})
-                states[str(m["doc_id"])] = (str(m.get("origin", "")), str(m.get("content_hash", "")))
+                states[str(m["doc_id"])] = (
+                    str(m.get("origin", "")),
+                    str(m.get("content_hash", "")),
+                )
             offset += len(page["ids"])
 
     def documents(self) -> list[DocumentInfo]:
@@ -307,7 +308,7 @@ class ChunkStore:
         found = self._collection.query(
             query_embeddings=[vector],
             n_results=k,
-            where=chroma_where(filters),  # type: ignore[arg-type]
+            where=chroma_where(filters),
             include=["documents", "metadatas", "distances"],
         )
         ids = found["ids"][0]

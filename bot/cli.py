@@ -1,0 +1,258 @@
+"""The ``newsbot`` command line: ingest, ask, summary, documents and run.
+
+Results go to stdout (plain JSON with ``--json``, so scripts can read it); progress and notices go to
+stderr. The engine is built here from settings, once per invocation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.live import Live
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from bot.terminal import render_answer, render_summary
+from bot.wiring import build_engine
+from retrieval.engine import Engine, QuestionError
+from retrieval.models import Answer, SearchFilters, SummaryKind, SummaryRequest
+from retrieval.serialize import answer_to_json, refusal_to_json
+from retrieval.settings import Settings
+from retrieval.store import StoreError
+from retrieval.summary.serialise import summary_to_json
+
+app = typer.Typer(
+    help="newsbot: sourced, claim-checked answers about a collection of news documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store directory (default: NEWSBOT_STORE or .newsbot/store)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+DateOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+
+
+def _settings(store: Path | None) -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        _fail(f"invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
+    if store is not None:
+        settings = settings.model_copy(update={"newsbot_store": store})
+    return settings
+
+
+def _engine(settings: Settings, err: Console) -> Engine:
+    try:
+        return build_engine(settings)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Also remove documents whose files are gone.")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Ingest .txt, .md, .html/.htm (also .gz) and .jsonl files into the store."""
+    err = Console(stderr=True)
+    engine = _engine(_settings(store), err)
+    columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("ingest", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = engine.ingest_paths(paths, prune=prune, progress=progress)
+    for name, reason in report.skipped:
+        err.print(f"[yellow]skipped[/] {name}: {reason}", highlight=False)
+    err.print(
+        f"{report.documents} documents ({report.added} new or changed, {report.unchanged} "
+        f"unchanged), {report.chunks} chunks, {len(report.skipped)} skipped, "
+        f"{report.removed} removed, {report.seconds:.1f} s",
+        highlight=False,
+    )
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, or - to read one per line.")],
+    as_json: JsonOption = False,
+    since: DateOption = None,
+    until: DateOption = None,
+    document: Annotated[
+        list[str] | None, typer.Option("--document", help="Only this document (repeatable).")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Answer a question from the documents, with numbered sources and notes."""
+    err = Console(stderr=True)
+    settings = _settings(store)
+    engine = _engine(settings, err)
+    engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
+    filters = SearchFilters(
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        documents=tuple(document or ()),
+    )
+    questions = _read_questions(question)
+    out = Console(highlight=False)
+    failed = False
+    for text in questions:
+        try:
+            if as_json:
+                answer = engine.answer(text, filters=filters)
+                sys.stdout.write(json.dumps(answer_to_json(answer), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                _stream_to_terminal(engine, text, filters, out)
+        except QuestionError as exc:
+            failed = True
+            if as_json:
+                sys.stdout.write(json.dumps(refusal_to_json(text, str(exc))) + "\n")
+            else:
+                err.print(f"[yellow]{exc}[/]", highlight=False)
+        except StoreError as exc:
+            _fail(str(exc))
+    if failed and question != "-":
+        raise typer.Exit(1)
+
+
+def _read_questions(question: str) -> Iterator[str]:
+    if question != "-":
+        yield question
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+def _stream_to_terminal(
+    engine: Engine, question: str, filters: SearchFilters, out: Console
+) -> None:
+    final: Answer | None = None
+    with Live(Text(""), console=out, transient=True, auto_refresh=False) as live:
+        for item in engine.stream(question, filters=filters):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                live.update(Text(item + " …", style="dim"), refresh=True)
+    if final is not None:
+        out.print(render_answer(final))
+
+
+@app.command()
+def summary(
+    topic: Annotated[str | None, typer.Argument(help="What to summarise.")] = None,
+    document: Annotated[
+        str | None, typer.Option("--document", help="Summarise one document (name or title).")
+    ] = None,
+    latest: Annotated[
+        int | None, typer.Option("--latest", help="Summarise what is dated in the last N days.")
+    ] = None,
+    since: DateOption = None,
+    until: DateOption = None,
+    as_json: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Brief on a topic, one document, or the latest N days: key points, caveats, timeline."""
+    err = Console(stderr=True)
+    chosen = [x is not None for x in (topic, document, latest)]
+    if sum(chosen) != 1:
+        _fail("give exactly one of: a TOPIC, --document NAME, or --latest DAYS")
+    if latest is not None and latest < 1:
+        _fail("--latest needs a number of days of at least 1")
+    engine = _engine(_settings(store), err)
+    engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
+    kind = SummaryKind.TOPIC if topic else SummaryKind.DOCUMENT if document else SummaryKind.LATEST
+    request = SummaryRequest(
+        kind=kind,
+        query=topic or "",
+        document=document or "",
+        days=latest or 7,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+    result = engine.summarise(request)
+    if as_json:
+        sys.stdout.write(json.dumps(summary_to_json(result), ensure_ascii=False) + "\n")
+    else:
+        Console(highlight=False).print(render_summary(result))
+
+
+@app.command()
+def documents(as_json: JsonOption = False, store: StoreOption = None) -> None:
+    """List the documents in the store."""
+    err = Console(stderr=True)
+    engine = _engine(_settings(store), err)
+    docs = engine.documents()
+    if as_json:
+        rows = [
+            {
+                "document": d.source,
+                "title": d.title,
+                "url": d.url,
+                "date": d.date.isoformat() if d.date else None,
+                "chunks": d.chunks,
+            }
+            for d in docs
+        ]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return
+    out = Console(highlight=False)
+    for d in docs:
+        date = d.date.isoformat() if d.date else "undated"
+        out.print(f"[bold]{d.source}[/]  {d.title}  [dim]{date}, {d.chunks} chunks[/]")
+    err.print(f"{len(docs)} documents", highlight=False)
+
+
+@app.command()
+def run(store: StoreOption = None) -> None:
+    """Run the Discord bot (needs DISCORD_TOKEN)."""
+    from bot.discord.runner import run as run_bot
+
+    settings = _settings(store)
+    err = Console(stderr=True)
+    engine = _engine(settings, err)
+    raise typer.Exit(run_bot(settings, engine))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

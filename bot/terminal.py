@@ -1,0 +1,76 @@
+"""Readable, coloured terminal renderings of answers and summaries (rich renderables)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from retrieval.models import Answer, Citation, NoteKind, Summary
+
+NOTE_LABELS = {
+    NoteKind.UNCONFIRMED: ("Unconfirmed", "bold yellow"),
+    NoteKind.OPINION: ("Reader comment", "bold magenta"),
+    NoteKind.DISPUTED: ("Disputed", "bold red"),
+    NoteKind.SINGLE_SOURCE: ("Single source", "cyan"),
+    NoteKind.UNDATED: ("Dates", "cyan"),
+}
+
+
+def _source_line(c: Citation | None, n: int, title: str, date: str, link: str | None) -> Text:
+    line = Text(f"  [{n}] ", style="bold")
+    line.append(title or "(untitled)")
+    line.append(f" - {date}", style="dim")
+    if link:
+        line.append(f"  {link}", style="underline blue")
+    if c is not None:
+        line.append(f"  ({c.document})", style="dim")
+    return line
+
+
+def render_answer(answer: Answer) -> RenderableType:
+    parts: list[RenderableType] = [Text(answer.text, style="dim" if answer.abstained else "")]
+    for notice in answer.notices:
+        parts.append(Text(notice, style="italic yellow"))
+    if answer.notes:
+        parts.append(Text(""))
+        for note in answer.notes:
+            label, style = NOTE_LABELS[note.kind]
+            line = Text(f"{label}: ", style=style)
+            line.append(note.text)
+            parts.append(line)
+    if answer.citations:
+        parts.append(Text("\nSources", style="bold underline"))
+        for c in answer.citations:
+            date = c.date.isoformat() if c.date else "undated"
+            parts.append(_source_line(c, c.n, c.title, date, c.url))
+    return Group(*parts)
+
+
+def render_summary(summary: Summary) -> RenderableType:
+    parts: list[RenderableType] = [Text(summary.headline, style="bold")]
+    if summary.empty:
+        return Group(*parts)
+
+    def cites(numbers: tuple[int, ...]) -> str:
+        return "".join(f"[{n}]" for n in numbers)
+
+    parts.append(Text("\nKey points", style="bold underline"))
+    for point in summary.points:
+        parts.append(Text(f"  • {point.text} {cites(point.citations)}"))
+    if summary.unconfirmed:
+        parts.append(Text("\nWhat is unconfirmed", style="bold underline yellow"))
+        for item in summary.unconfirmed:
+            label, style = NOTE_LABELS[item.kind]
+            line = Text(f"  • {label}: ", style=style)
+            line.append(f"{item.text} {cites(item.citations)}")
+            parts.append(line)
+    if summary.timeline:
+        parts.append(Text("\nTimeline", style="bold underline"))
+        for entry in summary.timeline:
+            parts.append(Text(f"  {entry.date.isoformat()}  {entry.text} {cites(entry.citations)}"))
+    if summary.sources:
+        parts.append(Text("\nSources", style="bold underline"))
+        for s in summary.sources:
+            date = s.date.isoformat() if s.date else "undated"
+            parts.append(_source_line(None, s.n, s.title, date, s.url))
+    return Group(*parts)

@@ -1,0 +1,91 @@
+"""The command line as a user runs it: a real process, real stdout/stderr, the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from tests.conftest import REPO, SEEDS
+
+ANSWER_KEYS = {"question", "answer", "abstained", "citations", "notes", "timings_ms"}
+CITATION_KEYS = {"n", "document", "title", "url", "date", "quote"}
+NOTE_KINDS = {"unconfirmed", "opinion", "disputed", "single_source", "undated"}
+
+
+def _newsbot(*args: str, stdin: str | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**env, "PYTHONPATH": str(REPO)},
+        timeout=300,
+    )
+
+
+def _check_contract(obj: dict[str, object]) -> None:
+    assert set(obj) == ANSWER_KEYS
+    assert isinstance(obj["abstained"], bool)
+    for citation in obj["citations"]:  # type: ignore[attr-defined]
+        assert set(citation) == CITATION_KEYS
+        assert isinstance(citation["n"], int)
+    for note in obj["notes"]:  # type: ignore[attr-defined]
+        assert set(note) == {"kind", "text", "citations"}
+        assert note["kind"] in NOTE_KINDS
+    assert all(isinstance(v, float) for v in obj["timings_ms"].values())  # type: ignore[attr-defined]
+
+
+def test_first_ask_ingests_the_bundled_documents_and_prints_clean_json(tmp_path: Path) -> None:
+    done = _newsbot("ask", "--json", "What gifts were exchanged at the summit?", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "ingesting the bundled documents" in done.stderr
+    answer = json.loads(done.stdout)  # stdout is exactly one JSON object, nothing else
+    _check_contract(answer)
+    assert answer["abstained"] is False
+    assert "memorabilia" in answer["answer"]
+    assert answer["citations"][0]["document"] == "000_4521cd7ed207620f.txt"
+    assert answer["citations"][0]["date"] == "2023-11-09"
+
+
+def test_json_from_stdin_answers_one_line_per_question(tmp_path: Path) -> None:
+    questions = "What did Blinken say?\n\nWhat is the recipe for lasagna?\n" + "y" * 900 + "\n"
+    done = _newsbot("ask", "--json", "-", stdin=questions, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 3
+    for obj in lines:
+        _check_contract(obj)
+    assert [o["abstained"] for o in lines] == [False, True, True]
+    assert "limit is 500" in lines[2]["answer"]  # too long: a clear message, the line is kept
+
+
+def test_readable_output_lists_sources_and_ingest_reports_a_summary_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    ingest = runner.invoke(app, ["ingest", str(SEEDS), "--store", store])
+    assert ingest.exit_code == 0, ingest.output
+    assert "5 documents (5 new or changed, 0 unchanged)" in ingest.output
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\x00\x01\x02binary\x00")
+    again = runner.invoke(app, ["ingest", str(SEEDS), str(broken), "--store", store])
+    flat = " ".join(again.output.split())
+    assert "broken.txt: binary file" in flat and "0 new or changed, 5 unchanged" in flat
+    asked = runner.invoke(app, ["ask", "Did Putin ask Kim Jong-un for weapons?", "--store", store])
+    assert asked.exit_code == 0, asked.output
+    assert "Sources" in asked.output and "[1]" in asked.output
+
+
+@pytest.mark.parametrize("command", [[], ["ingest"], ["ask"], ["summary"], ["documents"], ["run"]])
+def test_help_everywhere(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output

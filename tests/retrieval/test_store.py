@@ -1,0 +1,103 @@
+"""The store: idempotent ingest, edits, prune, model mismatch, the lexical sidecar staying in step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.embeddings import WordLlamaEmbedder
+from retrieval.models import SearchFilters
+from retrieval.store import ChunkStore, EmbeddingMismatchError, StoreError, make_client
+from tests.conftest import SEEDS, EngineFactory
+
+
+def _copy_seeds(target: Path) -> Path:
+    target.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        (target / seed.name).write_bytes(seed.read_bytes())
+    return target
+
+
+def test_reingesting_the_same_files_changes_nothing(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    docs = _copy_seeds(tmp_path / "docs")
+    engine = make_engine()
+    first = engine.ingest_paths([docs])
+    ids_before = sorted(c.chunk_id for c in engine.store.chunks())
+    second = engine.ingest_paths([docs])
+    assert (first.added, first.documents) == (5, 5)
+    assert first.chunks == len(ids_before) > 5
+    assert (second.added, second.unchanged, second.chunks) == (0, 5, 0)
+    assert sorted(c.chunk_id for c in engine.store.chunks()) == ids_before
+
+
+def test_an_edited_file_replaces_its_old_chunks(make_engine: EngineFactory, tmp_path: Path) -> None:
+    docs = _copy_seeds(tmp_path / "docs")
+    engine = make_engine()
+    engine.ingest_paths([docs])
+    edited = docs / "000_4521cd7ed207620f.txt"
+    edited.write_text("date 2023-11-10 Pyongyang announced a new fishing festival on the coast.\n")
+    report = engine.ingest_paths([docs])
+    assert (report.added, report.unchanged) == (1, 4)
+    texts = [c.text for c in engine.store.chunks(SearchFilters(documents=(edited.name,)))]
+    assert texts == ["Pyongyang announced a new fishing festival on the coast."]
+    # The old passages are gone from both the dense and the lexical side.
+    lexical = engine.store.lexical("gifts firearms memorabilia", k=5)
+    assert all(c.source != edited.name for c, _ in lexical)
+    assert engine.store.lexical("fishing festival", k=1)[0][0].source == edited.name
+
+
+def test_prune_removes_documents_whose_files_are_gone(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    docs = _copy_seeds(tmp_path / "docs")
+    engine = make_engine()
+    engine.ingest_paths([docs])
+    (docs / "004_61a07403e512a970.txt").unlink()
+    report = engine.ingest_paths([docs], prune=True)
+    assert report.removed == 1
+    sources = {d.source for d in engine.documents()}
+    assert sources == {p.name for p in docs.glob("*.txt")}
+
+
+def test_opening_a_store_with_another_embedding_model_is_refused(
+    make_engine: EngineFactory, tmp_path: Path, wordllama: WordLlamaEmbedder
+) -> None:
+    engine = make_engine(newsbot_store=tmp_path / "store")
+    engine.ingest_paths([SEEDS])
+    client = make_client(tmp_path / "store")
+    with pytest.raises(EmbeddingMismatchError, match="all-MiniLM-L6-v2"):
+        ChunkStore(client, wordllama, collection="newsbot", sidecar_dir=tmp_path / "lex")
+
+
+def test_lexical_index_is_rebuilt_when_the_collection_changed_elsewhere(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    store_dir = tmp_path / "store"
+    reader = make_engine(newsbot_store=store_dir)
+    writer = make_engine(newsbot_store=store_dir)
+    writer.ingest_paths([SEEDS])
+    assert reader.store.lexical("Ushakov itinerary", k=1)[0][0].source.startswith("003_")
+    extra = tmp_path / "extra.txt"
+    extra.write_text("The zoo in Pyongyang welcomed a baby giraffe named Ushakov-the-tall.\n")
+    writer.ingest_paths([extra])
+    assert reader.store.lexical("giraffe", k=1)[0][0].source == "extra.txt"
+
+
+def test_date_and_document_filters_apply_to_both_retrievers(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    dated = SearchFilters(since=__import__("datetime").date(2023, 11, 1))
+    for chunk, _ in seed_engine.store.dense("North Korea Russia", k=20, filters=dated):
+        assert chunk.date is not None and chunk.date.year == 2023
+    for chunk, _ in seed_engine.store.lexical("North Korea Russia", k=20, filters=dated):
+        assert chunk.date is not None
+    only = SearchFilters(documents=("003_a5450687eba11f7a.txt",))
+    found = seed_engine.searcher.search("Russia", k=8, filters=only)
+    assert found and {p.chunk.source for p in found} == {"003_a5450687eba11f7a.txt"}
+
+
+def test_a_store_that_is_down_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match=r"127\.0\.0\.1:9"):
+        client = make_client(None, host="127.0.0.1", port=9)
+        ChunkStore(client, WordLlamaEmbedder(), collection="x", sidecar_dir=Path("lex"))
