@@ -1,0 +1,132 @@
+"""Turning assessments into the notes a member sees: few, specific, and never one on every sentence.
+
+Warnings (unconfirmed, opinion, disputed) get one note per sentence. "Single source" is informational: one
+aggregated note for the whole answer, and only when a substantive statement (a figure, a date or a named
+actor) rests on one document. Date notes: any cited source without a date is named in an ``undated`` note;
+when the question depends on time ("latest", "now", ...) the date of the newest source is stated, inside the
+``undated`` note when there is one, otherwise as a note of the informational kind ``single_source`` (the
+JSON contract has no separate "dated" kind; ``single_source`` is the one light, non-warning kind).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from retrieval.claims.types import ClaimAssessment, ClaimStatus
+from retrieval.models import Citation, Note, NoteKind
+
+_TIME_DEPENDENT = re.compile(
+    r"\b(?:latest|newest|now|nowadays|currently|current|recent|recently|today|tonight|yesterday|so\s+far|"
+    r"this\s+(?:week|month|year|morning|weekend)|these\s+days|at\s+the\s+moment|as\s+of|up\s+to\s+date|"
+    r"still|any\s+news|new\s+developments?|updates?)\b",
+    re.IGNORECASE,
+)
+_SUBSTANTIVE = re.compile(
+    r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\s[A-Z][a-z]+|\b[a-z]{3,}ed\b"
+)
+_WARNINGS = {
+    ClaimStatus.UNCONFIRMED: (NoteKind.UNCONFIRMED, "Unconfirmed"),
+    ClaimStatus.OPINION: (NoteKind.OPINION, "Opinion"),
+    ClaimStatus.DISPUTED: (NoteKind.DISPUTED, "Disputed"),
+}
+
+
+def is_time_dependent(question: str) -> bool:
+    return bool(_TIME_DEPENDENT.search(question))
+
+
+def _refs(numbers: Sequence[int]) -> str:
+    return "".join(f"[{n}]" for n in sorted(set(numbers)))
+
+
+def build_notes(
+    question: str, assessments: Sequence[ClaimAssessment], citations: Sequence[Citation]
+) -> tuple[Note, ...]:
+    notes: list[Note] = []
+    seen: set[tuple[NoteKind, str]] = set()
+    for a in assessments:
+        if a.status not in _WARNINGS:
+            continue
+        kind, label = _WARNINGS[a.status]
+        text = f"{label}: {a.reason} {_refs(a.citations)}".rstrip()
+        if (kind, text) not in seen:
+            seen.add((kind, text))
+            notes.append(Note(kind, text, tuple(sorted(set(a.citations))), a.sentence))
+    single = _single_source_note(assessments, citations)
+    if single is not None:
+        notes.append(single)
+    notes.extend(_date_notes(question, assessments, citations))
+    return tuple(notes)
+
+
+def _single_source_note(
+    assessments: Sequence[ClaimAssessment], citations: Sequence[Citation]
+) -> Note | None:
+    singles = [
+        a
+        for a in assessments
+        if a.status is ClaimStatus.SINGLE_SOURCE and a.citations and _substantive(a.sentence)
+    ]
+    if not singles:
+        return None
+    numbers = tuple(sorted({n for a in singles for n in a.citations}))
+    names = sorted({c.document for c in citations if c.n in numbers})
+    reporting = [
+        a for a in assessments if a.status in (ClaimStatus.SINGLE_SOURCE, ClaimStatus.CORROBORATED)
+    ]
+    if len(singles) == len(reporting) and len(names) == 1:
+        text = f"1 source: this rests on one document only ({names[0]}) {_refs(numbers)}"
+    else:
+        count = "1 statement rests" if len(singles) == 1 else f"{len(singles)} statements rest"
+        text = f"1 source: {count} on a single document each {_refs(numbers)}"
+    sentence = singles[0].sentence if len(singles) == 1 else ""
+    return Note(NoteKind.SINGLE_SOURCE, text, numbers, sentence)
+
+
+def _substantive(sentence: str) -> bool:
+    """A statement worth a provenance note: it names someone, gives a figure or a date, or says
+    something happened (a verb in the past); "the implications extend beyond" is not one."""
+    return len(sentence.split()) >= 6 and bool(_SUBSTANTIVE.search(sentence))
+
+
+def _date_notes(
+    question: str, assessments: Sequence[ClaimAssessment], citations: Sequence[Citation]
+) -> list[Note]:
+    used = {n for a in assessments for n in a.citations} or {c.n for c in citations}
+    cited = [c for c in citations if c.n in used]
+    if not cited:
+        return []
+    undated = [c for c in cited if c.date is None]
+    dated = [c for c in cited if c.date is not None]
+    newest = max(dated, key=lambda c: (c.date, c.n)) if dated else None
+    timely = is_time_dependent(question)
+    latest = ""
+    if timely and newest is not None and newest.date is not None:
+        latest = f"the newest source used is from {newest.date.isoformat()} [{newest.n}]"
+    if undated:
+        by_document: dict[str, list[int]] = {}
+        for c in undated:
+            by_document.setdefault(c.title or c.document, []).append(c.n)
+        names = ", ".join(
+            f"{name} {''.join(f'[{n}]' for n in numbers)}" for name, numbers in by_document.items()
+        )
+        verb = "has" if len(by_document) == 1 else "have"
+        text = f"Undated: {names} {verb} no date"
+        if timely:
+            text += (
+                f", so {'it' if len(undated) == 1 else 'they'} may not be current; {latest}"
+                if latest
+                else ", and no source used is dated"
+            )
+        refs = tuple(sorted({c.n for c in undated} | ({newest.n} if latest and newest else set())))
+        return [Note(NoteKind.UNDATED, text, refs)]
+    if latest:
+        return [
+            Note(
+                NoteKind.SINGLE_SOURCE,
+                f"As of {newest.date.isoformat() if newest and newest.date else ''}: {latest}",
+                (newest.n,) if newest else (),
+            )
+        ]
+    return []
