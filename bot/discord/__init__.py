@@ -1,0 +1,1 @@
+"""newsbot on Discord: cogs, rendering to embeds, persistent buttons, feedback and limits."""

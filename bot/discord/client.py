@@ -1,0 +1,99 @@
+"""The ``commands.Bot`` subclass: intents, no pings, cogs, persistent buttons and command sync."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord.ask_cog import AskCog
+from bot.discord.errors import report_failure
+from bot.discord.services import NO_MENTIONS, BotServices
+from bot.discord.sources_cog import SourcesCog
+from bot.discord.summary_cog import SummaryCog
+from bot.discord.views import PERSISTENT_ITEMS
+
+log = logging.getLogger(__name__)
+
+
+def make_intents(*, message_content: bool) -> discord.Intents:
+    """Default intents; message content only when follow-ups without a mention are wanted (mentions
+    themselves carry their content without the privileged intent)."""
+    intents = discord.Intents.default()
+    intents.message_content = message_content
+    return intents
+
+
+async def add_cogs(bot: commands.Bot, services: BotServices) -> None:
+    await bot.add_cog(AskCog(bot, services))
+    await bot.add_cog(SummaryCog(bot, services))
+    await bot.add_cog(SourcesCog(bot, services))
+
+
+class NewsBot(commands.Bot):
+    """newsbot on Discord. Holds the services; everything else lives in the cogs."""
+
+    def __init__(
+        self,
+        services: BotServices,
+        *,
+        message_content: bool = False,
+        sync_commands: bool = True,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=make_intents(message_content=message_content),
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+        )
+        self.services = services
+        self._sync_commands = sync_commands
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: questions are handled by the ask cog's listener."""
+
+    async def setup_hook(self) -> None:
+        await add_cogs(self, self.services)
+        self.add_dynamic_items(*PERSISTENT_ITEMS)
+        if self._sync_commands:
+            await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """To the listed guilds at once when ``DISCORD_GUILD_IDS`` is set (development), else
+        globally (Discord may take up to an hour to show global changes)."""
+        guild_ids = self.services.settings.discord_guild_ids
+        if not guild_ids:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+            return
+        for guild_id in guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.Forbidden:
+                log.error(
+                    "cannot sync commands to guild %s: is the bot in it, invited with the "
+                    "applications.commands scope?",
+                    guild_id,
+                )
+                continue
+            log.info("synced %d commands to guild %s", len(synced), guild_id)
+
+    async def on_ready(self) -> None:
+        log.info(
+            "logged in as %s (id %s) in %d guilds",
+            self.user,
+            getattr(self.user, "id", None),
+            len(self.guilds),
+        )
+
+    async def _on_tree_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """Errors the cogs did not handle (conversions, checks): a short message, never silence."""
+        name = interaction.command.qualified_name if interaction.command else "?"
+        await report_failure(interaction, f"/{name}", error)

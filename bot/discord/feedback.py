@@ -1,0 +1,185 @@
+"""The bot's own small SQLite file: answers as sent, votes on them, and summaries awaiting a post.
+
+Buttons outlive the process (persistent, ``custom_id``-based), but a ``custom_id`` holds at most 100
+characters: it carries only an id, and everything a click needs after a restart (the question
+behind a vote, the passages behind "Sources", the embeds behind "Post to channel") is recovered
+from here.
+Each call opens its own connection, so the store is safe to use from worker threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval.models import Answer, Citation, PassageKind
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    answer_id TEXT PRIMARY KEY,
+    question TEXT NOT NULL,
+    text TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS votes (
+    answer_id TEXT NOT NULL,
+    user_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+    voted_at TEXT NOT NULL,
+    PRIMARY KEY (answer_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS summaries (
+    summary_id TEXT PRIMARY KEY,
+    requested_by INTEGER NOT NULL,
+    messages TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    answer_id: str
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Vote:
+    answer_id: str
+    user_id: int
+    question: str
+    vote: int  # +1 or -1
+    voted_at: dt.datetime
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _citation_to_json(c: Citation) -> dict[str, Any]:
+    return {
+        "n": c.n,
+        "document": c.document,
+        "title": c.title,
+        "url": c.url,
+        "date": c.date.isoformat() if c.date else None,
+        "quote": c.quote,
+        "start": c.start,
+        "end": c.end,
+        "kind": c.kind.value,
+        "chunk_id": c.chunk_id,
+    }
+
+
+def _citation_from_json(d: dict[str, Any]) -> Citation:
+    return Citation(
+        n=int(d["n"]),
+        document=d["document"],
+        title=d["title"],
+        url=d["url"],
+        date=dt.date.fromisoformat(d["date"]) if d["date"] else None,
+        quote=d["quote"],
+        start=int(d["start"]),
+        end=int(d["end"]),
+        kind=PassageKind(d["kind"]),
+        chunk_id=d.get("chunk_id", ""),
+    )
+
+
+class FeedbackStore:
+    """Answers sent, votes cast and pending summaries, in one SQLite file."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], dt.datetime] = _utcnow) -> None:
+        self._path = path
+        self._clock = clock
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self._path, timeout=10)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    # --- answers ---------------------------------------------------------------------------------
+
+    def remember_answer(self, answer: Answer, answer_id: str) -> None:
+        citations = json.dumps([_citation_to_json(c) for c in answer.citations])
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
+                (answer_id, answer.question, answer.text, citations, self._clock().isoformat()),
+            )
+
+    def answer(self, answer_id: str) -> StoredAnswer | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT answer_id, question, text, citations FROM answers WHERE answer_id = ?",
+                (answer_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        citations = tuple(_citation_from_json(d) for d in json.loads(row[3]))
+        return StoredAnswer(answer_id=row[0], question=row[1], text=row[2], citations=citations)
+
+    # --- votes -----------------------------------------------------------------------------------
+
+    def record_vote(self, answer_id: str, user_id: int, vote: int) -> Vote:
+        """Store (or change) one member's vote; the question is taken from the answers table."""
+        if vote not in (-1, 1):
+            raise ValueError("vote must be +1 or -1")
+        stored = self.answer(answer_id)
+        question = stored.question if stored else ""
+        now = self._clock()
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO votes VALUES (?, ?, ?, ?, ?) ON CONFLICT(answer_id, user_id) "
+                "DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at",
+                (answer_id, user_id, question, vote, now.isoformat()),
+            )
+        return Vote(answer_id, user_id, question, vote, now)
+
+    def votes(self, answer_id: str | None = None) -> list[Vote]:
+        query = "SELECT answer_id, user_id, question, vote, voted_at FROM votes"
+        params: Sequence[Any] = ()
+        if answer_id is not None:
+            query += " WHERE answer_id = ?"
+            params = (answer_id,)
+        with self._connect() as db:
+            rows = db.execute(query + " ORDER BY voted_at", params).fetchall()
+        return [
+            Vote(r[0], int(r[1]), r[2], int(r[3]), dt.datetime.fromisoformat(r[4])) for r in rows
+        ]
+
+    # --- summaries -------------------------------------------------------------------------------
+
+    def remember_summary(
+        self, summary_id: str, requested_by: int, messages: list[list[dict[str, Any]]]
+    ) -> None:
+        """Keep the rendered summary (embed dicts): "Post to channel" works after a restart."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?)",
+                (summary_id, requested_by, json.dumps(messages), self._clock().isoformat()),
+            )
+
+    def summary(self, summary_id: str) -> list[list[dict[str, Any]]] | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT messages FROM summaries WHERE summary_id = ?", (summary_id,)
+            ).fetchone()
+        return None if row is None else json.loads(row[0])

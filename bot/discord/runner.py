@@ -1,0 +1,118 @@
+"""``newsbot run``: start the bot, stop it cleanly, turn start-up failures into one clear line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import signal
+import sys
+from typing import TextIO
+
+import aiohttp
+import discord
+
+from bot.discord.client import NewsBot
+from bot.discord.feedback import FeedbackStore
+from bot.discord.services import BotServices
+from retrieval.engine import Engine
+from retrieval.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+# Three base64url parts joined by dots: user id, timestamp, HMAC.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")
+
+
+def token_problem(token: str | None) -> str | None:
+    """Why ``token`` cannot be a bot token, without asking Discord; None when it is plausible."""
+    if token is None or not token.strip():
+        return "DISCORD_TOKEN is not set (Developer Portal > your application > Bot > Reset Token)."
+    token = token.strip()
+    if token.lower().startswith("bot "):
+        return "DISCORD_TOKEN must be the bare token, without the 'Bot ' prefix."
+    if not _TOKEN_SHAPE.fullmatch(token):
+        return "DISCORD_TOKEN does not look like a Discord bot token (three dot-separated parts)."
+    return None
+
+
+def run(
+    settings: Settings,
+    engine: Engine,
+    *,
+    message_content: bool | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the bot until Ctrl-C or SIGTERM; returns the process exit code.
+
+    ``message_content`` (default: ``settings.newsbot_message_content``) asks for the privileged
+    intent that lets follow-ups in the bot's threads work without a mention.
+    """
+    err = stderr if stderr is not None else sys.stderr
+    secret = settings.discord_token
+    token = secret.get_secret_value() if secret is not None else None
+    problem = token_problem(token)
+    if problem or token is None:
+        print(f"newsbot: {problem}", file=err)
+        return EXIT_CONFIG
+    if message_content is None:
+        message_content = settings.newsbot_message_content
+    if not logging.getLogger().handlers:
+        discord.utils.setup_logging(level=logging.INFO)
+    try:
+        return asyncio.run(_main(settings, engine, token.strip(), message_content=message_content))
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except discord.LoginFailure:
+        print(
+            "newsbot: Discord rejected DISCORD_TOKEN (401); reset it in Developer Portal > Bot.",
+            file=err,
+        )
+        return EXIT_CONFIG
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "newsbot: the Message Content intent is not enabled for this bot; enable it in the "
+            "Developer Portal > Bot, or run without it (mentions still work).",
+            file=err,
+        )
+        return EXIT_CONFIG
+    except (discord.HTTPException, discord.GatewayNotFound, aiohttp.ClientError, OSError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"newsbot: could not connect to Discord: {reason}", file=err)
+        return EXIT_FAILED
+
+
+async def _main(settings: Settings, engine: Engine, token: str, *, message_content: bool) -> int:
+    """Own the bot's resources for the run (``async with``), and stop on SIGINT/SIGTERM."""
+    store = FeedbackStore(settings.newsbot_feedback_db)
+    services = BotServices.create(settings, engine, store)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    try:
+        async with NewsBot(services, message_content=message_content) as bot:
+            runner = asyncio.create_task(bot.start(token), name="newsbot-discord")
+            stopper = asyncio.create_task(stop.wait(), name="newsbot-stop")
+            done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if runner in done:
+                stopper.cancel()
+                runner.result()  # re-raises LoginFailure and friends for run() to report
+                return EXIT_OK
+            log.info("shutting down")
+            await bot.close()
+            if not runner.done():
+                runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+            return EXIT_OK
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)

@@ -1,0 +1,121 @@
+"""What the cogs and persistent buttons share, built once by the runner and passed in.
+
+Persistent buttons are re-created by discord.py from a ``custom_id`` alone, so they reach these
+services through ``interaction.client.services`` rather than through a constructor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import discord
+from discord import app_commands
+
+from bot.discord.feedback import FeedbackStore
+from bot.discord.limits import Cooldowns, InFlightLimiter
+from retrieval.engine import Engine
+from retrieval.models import DocumentInfo
+from retrieval.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class DocumentIndex:
+    """Document titles for autocomplete, cached: ``documents()`` is too slow per keystroke."""
+
+    def __init__(
+        self, engine: Engine, *, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._engine = engine
+        self._ttl = ttl
+        self._clock = clock
+        self._docs: list[DocumentInfo] = []
+        self._loaded_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        self._loaded_at = float("-inf")
+
+    async def documents(self) -> list[DocumentInfo]:
+        async with self._lock:
+            if self._clock() - self._loaded_at > self._ttl:
+                self._docs = await asyncio.to_thread(self._engine.documents)
+                self._loaded_at = self._clock()
+            return self._docs
+
+    async def choices(self, current: str, *, limit: int = 25) -> list[app_commands.Choice[str]]:
+        """Documents whose title or source contains ``current`` (case-insensitive), newest first."""
+        needle = current.casefold().strip()
+        docs = await self.documents()
+        matches = [d for d in docs if needle in d.title.casefold() or needle in d.source.casefold()]
+        matches.sort(key=lambda d: (d.date is not None, d.date), reverse=True)
+        choices = []
+        for doc in matches[:limit]:
+            label = doc.title or doc.source
+            if doc.date:
+                label = f"{label[:86]} ({doc.date.isoformat()})"
+            value = doc.source if len(doc.source) <= 100 else (doc.title or doc.source)
+            choices.append(app_commands.Choice(name=label[:100], value=value[:100]))
+        return choices
+
+
+@dataclass
+class BotServices:
+    """The engine, the bot's store and the limits; one instance per running bot."""
+
+    settings: Settings
+    engine: Engine
+    store: FeedbackStore
+    cooldowns: Cooldowns
+    in_flight: InFlightLimiter
+    documents: DocumentIndex
+    draft_interval: float = 1.0
+    history_turns: int = 3
+
+    @classmethod
+    def create(cls, settings: Settings, engine: Engine, store: FeedbackStore) -> BotServices:
+        return cls(
+            settings=settings,
+            engine=engine,
+            store=store,
+            cooldowns=Cooldowns(settings.newsbot_cooldown_seconds),
+            in_flight=InFlightLimiter(settings.newsbot_max_in_flight),
+            documents=DocumentIndex(engine),
+        )
+
+
+def services_of(interaction: discord.Interaction) -> BotServices:
+    services = getattr(interaction.client, "services", None)
+    if not isinstance(services, BotServices):
+        raise RuntimeError("this client was not built by bot.discord (no services attached)")
+    return services
+
+
+def moderator_refusal(interaction: discord.Interaction, role: str | None) -> str | None:
+    """Why this member may not use a moderator command here, or None when they may.
+
+    Discord already hides the commands from members without Manage Messages, but server admins can
+    override that, so the handler checks again; a configured role (name or id) is required on top.
+    """
+    if interaction.guild is None:
+        return "Moderator commands work only in a server."
+    if not interaction.permissions.manage_messages:
+        return "Only moderators (with the Manage Messages permission) can use this."
+    if role:
+        roles = getattr(interaction.user, "roles", [])
+        wanted = role.strip().casefold()
+        if not any(str(r.id) == wanted or r.name.casefold() == wanted for r in roles):
+            return f"Only moderators with the “{role}” role can use this."
+    return None
+
+
+def actor(interaction: discord.Interaction) -> str:
+    """Who did it, for the moderator action log."""
+    guild = interaction.guild.id if interaction.guild else None
+    return f"{interaction.user} (id {interaction.user.id}) in guild {guild}"

@@ -1,0 +1,228 @@
+"""``run()``: bad tokens are one clear line and exit code 2; SIGTERM stops it cleanly.
+
+Discord's HTTP API is faked at the protocol boundary: a loopback server stands in for
+``https://discord.com/api/v10`` (discord.py's ``Route.BASE``), so nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import discord.http
+import pytest
+from aiohttp import web
+
+from bot.discord.client import NewsBot
+from bot.discord.runner import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, run, token_problem
+from tests.bot.fakes import FakeEngine, make_services, make_settings
+
+WELL_FORMED = "MTEyMzQ1Njc4OTAxMjM0NTY3OA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+class FakeDiscord(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, *, stall: bool) -> None:
+        self.stall = stall
+        self.requests: list[tuple[str, str, str | None]] = []
+        self.seen = threading.Event()
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeDiscord
+
+    def do_GET(self) -> None:
+        self.server.requests.append((self.command, self.path, self.headers.get("Authorization")))
+        self.server.seen.set()
+        if self.server.stall:
+            time.sleep(3)
+        body = json.dumps({"message": "401: Unauthorized", "code": 0}).encode()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client gave up
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_discord(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeDiscord]:
+    server = FakeDiscord(stall=getattr(request, "param", False))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    monkeypatch.setattr(discord.http.Route, "BASE", f"http://{host!s}:{port}/api/v10")
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        (None, "DISCORD_TOKEN is not set"),
+        ("   ", "DISCORD_TOKEN is not set"),
+        ("hunter2", "does not look like a Discord bot token"),
+        (f"Bot {WELL_FORMED}", "without the 'Bot ' prefix"),
+    ],
+)
+def test_missing_or_malformed_token_is_one_line_and_exit_2(
+    tmp_path: Path, token: str | None, expected: str
+) -> None:
+    settings = make_settings(discord_token=token, newsbot_feedback_db=tmp_path / "f.sqlite3")
+    err = io.StringIO()
+    assert run(settings, FakeEngine(), stderr=err) == EXIT_CONFIG
+    output = err.getvalue()
+    assert output.count("\n") == 1 and output.startswith("newsbot: ")
+    assert expected in output
+    assert "Traceback" not in output
+
+
+def test_well_formed_token_is_accepted_by_the_shape_check() -> None:
+    assert token_problem(WELL_FORMED) is None
+
+
+def test_token_rejected_by_discord_is_one_line_and_exit_2(
+    tmp_path: Path, fake_discord: FakeDiscord, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(discord_token=WELL_FORMED, newsbot_feedback_db=tmp_path / "f.sqlite3")
+    err = io.StringIO()
+
+    assert run(settings, FakeEngine(), stderr=err) == EXIT_CONFIG
+
+    assert err.getvalue() == (
+        "newsbot: Discord rejected DISCORD_TOKEN (401); reset it in Developer Portal > Bot.\n"
+    )
+    assert fake_discord.requests == [("GET", "/api/v10/users/@me", f"Bot {WELL_FORMED}")]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fake_discord", [True], indirect=True)
+def test_sigterm_stops_the_bot_cleanly(tmp_path: Path, fake_discord: FakeDiscord) -> None:
+    settings = make_settings(discord_token=WELL_FORMED, newsbot_feedback_db=tmp_path / "f.sqlite3")
+
+    def terminate_once_connecting() -> None:
+        if fake_discord.seen.wait(10):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=terminate_once_connecting, daemon=True).start()
+    started = time.monotonic()
+    err = io.StringIO()
+
+    assert run(settings, FakeEngine(), stderr=err) == EXIT_OK
+
+    assert time.monotonic() - started < 3  # did not wait for the stalled login
+    assert err.getvalue() == ""
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+@pytest.mark.parametrize(
+    ("guild_ids", "paths"),
+    [
+        (
+            "10,20",
+            {
+                "/api/v10/applications/222/guilds/10/commands",
+                "/api/v10/applications/222/guilds/20/commands",
+            },
+        ),
+        ("", {"/api/v10/applications/222/commands"}),
+    ],
+)
+async def test_setup_hook_syncs_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guild_ids: str, paths: set[str]
+) -> None:
+    """Log in against a loopback Discord: ``setup_hook`` copies the global commands to each guild in
+    ``DISCORD_GUILD_IDS`` and syncs them there (instant), or else syncs them globally."""
+    user = {"id": "111", "username": "newsbot", "discriminator": "0", "avatar": None, "bot": True}
+    app_info = {
+        "id": "222",
+        "name": "newsbot",
+        "description": "",
+        "icon": None,
+        "bot_public": False,
+        "bot_require_code_grant": False,
+        "owner": {"id": "333", "username": "owner", "discriminator": "0", "avatar": None},
+        "team": None,
+        "verify_key": "00",
+        "flags": 0,
+    }
+    synced: dict[str, list[dict[str, Any]]] = {}
+
+    def reply(payload: object) -> web.Response:
+        # Exactly "application/json": discord.py parses JSON only for that content type.
+        return web.Response(body=json.dumps(payload).encode(), content_type="application/json")
+
+    async def me(request: web.Request) -> web.Response:
+        return reply(user)
+
+    async def application(request: web.Request) -> web.Response:
+        return reply(app_info)
+
+    async def put_commands(request: web.Request) -> web.Response:
+        payload = await request.json()
+        synced[request.path] = payload
+        return reply(
+            [
+                {**c, "id": str(i + 1), "application_id": "222", "version": "1"}
+                for i, c in enumerate(payload)
+            ]
+        )
+
+    app = web.Application()
+    app.router.add_get("/api/v10/users/@me", me)
+    app.router.add_get("/api/v10/oauth2/applications/@me", application)
+    app.router.add_put("/api/v10/applications/222/guilds/{guild}/commands", put_commands)
+    app.router.add_put("/api/v10/applications/222/commands", put_commands)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
+
+    services = make_services(tmp_path, FakeEngine(), discord_guild_ids=guild_ids)
+    try:
+        async with NewsBot(services) as bot:
+            await bot.login(WELL_FORMED)
+    finally:
+        await runner.cleanup()
+
+    assert set(synced) == paths
+    for payload in synced.values():
+        assert sorted(c["name"] for c in payload) == ["ask", "sources", "summary"]
+
+
+def test_unreachable_discord_is_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a loopback port with nobody listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
+    settings = make_settings(discord_token=WELL_FORMED, newsbot_feedback_db=tmp_path / "f.sqlite3")
+    err = io.StringIO()
+
+    assert run(settings, FakeEngine(), stderr=err) == EXIT_FAILED
+
+    output = err.getvalue()
+    assert output.startswith("newsbot: could not connect to Discord: ")
+    assert output.count("\n") == 1
