@@ -71,11 +71,16 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 def main_options(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail.")] = False,
 ) -> None:
+    # force: wordllama configures the root logger when imported; its handler would print bm25s's
+    # debug messages into our stderr.
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
+        force=True,
     )
+    for noisy in ("bm25s", "chromadb", "httpx", "wordllama"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 @app.command()
@@ -243,8 +248,13 @@ def documents(as_json: JsonOption = False, store: StoreOption = None) -> None:
 def run(store: StoreOption = None) -> None:
     """Run the Discord bot (needs DISCORD_TOKEN)."""
     from bot.discord.runner import run as run_bot
+    from bot.discord.runner import token_problem
 
     settings = _settings(store)
+    token = settings.discord_token.get_secret_value() if settings.discord_token else None
+    problem = token_problem(token)
+    if problem:  # say so before spending seconds loading models
+        _fail(problem)
     err = Console(stderr=True)
     engine = _engine(settings, err)
     raise typer.Exit(run_bot(settings, engine))

@@ -6,6 +6,7 @@ Everything else receives its collaborators through constructors, so this module 
 
 from __future__ import annotations
 
+from retrieval.claims import ClaimAssessor
 from retrieval.embeddings import WordLlamaEmbedder, make_embedder
 from retrieval.engine import Engine
 from retrieval.extractive import ExtractiveAnswerer
@@ -53,6 +54,7 @@ def build_engine(
             chunk_size=settings.newsbot_chunk_size,
             chunk_overlap=settings.newsbot_chunk_overlap,
         ),
+        notes=ClaimAssessor(embedder=embedder),
         default_documents=settings.newsbot_documents,
         uploads_dir=settings.newsbot_store / "uploads",
         top_k=settings.newsbot_top_k,

@@ -215,7 +215,9 @@ def with_markers(sentence: str, numbers: Sequence[int]) -> str:
     match = re.search(r"[.!?]+[\"'”’)]*$", sentence)
     if match and not re.search(r"[\"'”’)]", match.group(0)):
         return f"{sentence[: match.start()]} {markers}{match.group(0)}"
-    return f"{sentence} {markers}"
+    if match:
+        return f"{sentence} {markers}"
+    return f"{sentence} {markers}."  # a sentence the source left unfinished still ends here
 
 
 def abstention(question: str) -> Answer:

@@ -29,7 +29,8 @@ QUESTION_WORDS = frozenset(
         "do", "doing", "done", "is", "are", "was", "were", "be", "been", "about", "say", "says",
         "said", "tell", "tells", "told", "know", "think", "mean", "happen", "happened",
         "happening", "there", "any", "anything", "please", "can", "could", "would", "should",
-        "will",
+        "will", "latest", "recent", "recently", "news", "update", "updates", "currently", "now",
+        "today",
     }
 )  # fmt: skip
 

@@ -27,12 +27,14 @@ class HybridSearcher:
         store: ChunkStore,
         *,
         candidates: int = 40,
-        rrf_k: int = 60,
+        rrf_k: int = 10,
+        lexical_weight: float = 1.5,
         max_per_document: int = 3,
     ) -> None:
         self._store = store
         self._candidates = candidates
         self._rrf_k = rrf_k
+        self._weights = (1.0, lexical_weight)
         self._max_per_document = max_per_document
 
     def retrieve(
@@ -41,14 +43,8 @@ class HybridSearcher:
         pool = max(self._candidates, k * 4)
         dense = self._store.dense(query, k=pool, filters=filters)
         lexical = self._store.lexical(query, k=pool, filters=filters)
-        fused: dict[str, float] = {}
-        chunks: dict[str, Chunk] = {}
-        for ranking in (dense, lexical):
-            for rank, (chunk, _) in enumerate(ranking):
-                fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + 1.0 / (
-                    self._rrf_k + rank + 1
-                )
-                chunks[chunk.chunk_id] = chunk
+        fused = self._fuse([dense, lexical])
+        chunks = {chunk.chunk_id: chunk for ranking in (dense, lexical) for chunk, _ in ranking}
         ordered = sorted(fused, key=lambda cid: fused[cid], reverse=True)
         passages = diversify(
             [Passage(chunks[cid], fused[cid]) for cid in ordered],
@@ -60,6 +56,27 @@ class HybridSearcher:
             dense_similarity={c.chunk_id: s for c, s in dense},
             lexical_score={c.chunk_id: s for c, s in lexical},
         )
+
+    def _fuse(self, rankings: list[list[tuple[Chunk, float]]]) -> dict[str, float]:
+        """Reciprocal rank fusion at two levels: the chunk's own ranks plus its document's.
+
+        A document's rank in each list is that of its best chunk. Adding the document term lets a
+        document that both retrievers like win even when they like different chunks of it
+        (BBC headlines: recall@5 0.883 → 0.901 with WordLlama, see README benchmarks).
+        """
+        chunk_score: dict[str, float] = {}
+        doc_score: dict[str, float] = {}
+        doc_of: dict[str, str] = {}
+        for weight, ranking in zip(self._weights, rankings, strict=True):
+            seen_docs: dict[str, None] = {}
+            for rank, (chunk, _) in enumerate(ranking):
+                gain = weight / (self._rrf_k + rank + 1)
+                chunk_score[chunk.chunk_id] = chunk_score.get(chunk.chunk_id, 0.0) + gain
+                doc_of[chunk.chunk_id] = chunk.doc_id
+                seen_docs.setdefault(chunk.doc_id, None)
+            for rank, doc_id in enumerate(seen_docs):
+                doc_score[doc_id] = doc_score.get(doc_id, 0.0) + weight / (self._rrf_k + rank + 1)
+        return {cid: score + doc_score[doc_of[cid]] for cid, score in chunk_score.items()}
 
     def search(
         self, query: str, *, k: int = 8, filters: SearchFilters | None = None

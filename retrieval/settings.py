@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     newsbot_moderator_role: str | None = None
+    # Privileged intent: lets follow-ups in the bot's threads work without mentioning the bot.
+    newsbot_message_content: bool = False
     newsbot_cooldown_seconds: float = 20.0
     newsbot_max_in_flight: int = 2
     newsbot_max_upload_bytes: int = 2_000_000

@@ -154,7 +154,11 @@ class ChunkStore:
         self._collection.modify(metadata=meta)
 
     def _fresh_lexical(self) -> LexicalIndex:
-        """Return the BM25 index, rebuilding it if Chroma changed since it was built."""
+        """Return the BM25 index, rebuilding it if Chroma changed since it was built.
+
+        Checked once per lexical search (so once per question); the per-question helpers
+        (:meth:`idf`, :meth:`document_text`) use the index as that check left it.
+        """
         self._collection = self._client.get_collection(self._name, embedding_function=None)
         revision = self._revision()
         if self._lexical_revision == revision:
@@ -325,12 +329,15 @@ class ChunkStore:
     ) -> list[tuple[Chunk, float]]:
         return self._fresh_lexical().search(query, k=k, filters=filters)
 
+    def _current_lexical(self) -> LexicalIndex:
+        return self._lexical if self._lexical_revision >= 0 else self._fresh_lexical()
+
     def idf(self) -> dict[str, float]:
         """Inverse document frequency of stemmed terms, for scoring sentences within passages."""
-        return self._fresh_lexical().idf()
+        return self._current_lexical().idf()
 
     def document_text(self, doc_id: str) -> str:
-        return self._fresh_lexical().document_text(doc_id)
+        return self._current_lexical().document_text(doc_id)
 
     def warm(self) -> None:
         """Load the lexical index now, so the first question does not pay for it."""
