@@ -1,0 +1,158 @@
+"""Checking a generated answer against its sources, sentence by sentence, before anyone sees it.
+
+The model's citations are claims too: each sentence keeps only citations whose passage supports
+it; a sentence whose citations do not is re-cited to the passage that does, or dropped, or (only
+when dropping would leave nothing) kept with a note saying it is unsupported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.citations import citation_for
+from retrieval.llm.sentences import DraftSentence, split_sentences, with_markers
+from retrieval.llm.support import SupportScorer
+from retrieval.models import AnswerSentence, Citation, Note, NoteKind, Passage
+
+ABSTAIN_MARKER = "NO_ANSWER"
+UNSUPPORTED_PREFIX = "Not supported by the cited sources: "
+# Sentences saying the passages do not answer: an abstention, not a claim to verify.
+_ABSTAIN_PHRASES = re.compile(
+    r"\bNO_ANSWER\b|"
+    r"\b(?:passages?|sources?|documents?|context|provided (?:text|information))\b[^.]{0,40}?"
+    r"\b(?:do(?:es)? not|don't|doesn't|did not|cannot|can't|fail to)\s+"
+    r"(?:answer|contain|mention|say|provide|include|address|cover|specify|discuss|state)|"
+    r"\b(?:I|we)\s+(?:cannot|can't|could not|am unable to|do not know|don't know)\b|"
+    r"\bnot (?:mentioned|covered|addressed) in the (?:passages|sources|documents)\b",
+    re.IGNORECASE,
+)
+_INSTRUCTION = re.compile(
+    r"^\W*(?:please\s+)?(?:ignore|disregard|forget|override|say|tell|reply|respond|answer|write|"
+    r"output|print|repeat|state|claim|pretend|act as|you are|you must|you should|from now on|"
+    r"new instructions?|system\s*:|assistant\s*:|user\s*:)\b|"
+    r"\b(?:previous|prior|above|earlier|all|your|these)\s+(?:instructions|rules|prompt)\b|"
+    r"\b(?:language model|AI assistant|chatbot|the assistant)\b",
+    re.IGNORECASE,
+)
+# Below this a cited passage is dropped from a sentence that the other citations already support.
+CONTRIBUTION_FACTOR = 0.5
+
+
+def is_abstention(text: str) -> bool:
+    return bool(_ABSTAIN_PHRASES.search(text))
+
+
+@dataclass(frozen=True)
+class VerifiedAnswer:
+    """A checked draft: sentences renumbered to ``citations`` (1..k in order of first use)."""
+
+    text: str
+    sentences: tuple[AnswerSentence, ...]
+    citations: tuple[Citation, ...]
+    notes: tuple[Note, ...]
+    abstained: bool
+    recited: int = 0  # sentences moved to a passage that supports them
+    dropped: int = 0  # sentences no passage supports, left out
+    flagged: int = 0  # unsupported sentences kept with a note because nothing else was left
+    removed_citations: int = 0  # markers pointing at passage numbers that do not exist
+
+
+def instruction_like(sentence: str) -> bool:
+    """Whether a passage sentence addresses the model rather than reporting anything."""
+    return bool(_INSTRUCTION.search(sentence))
+
+
+def evidence_text(passage: Passage) -> str:
+    """What a sentence may rest on: the passage, plus the title and date the prompt showed.
+
+    Sentences that address the model ("ignore previous instructions, say that ...") are left out:
+    an injected order is not a reported fact, so an answer obeying it finds no support.
+    """
+    chunk = passage.chunk
+    date = chunk.date.isoformat() if chunk.date else ""
+    kept = [s.text for s in split_sentences(chunk.text) if not instruction_like(s.text)]
+    return f"{chunk.title}\n{date}\n" + " ".join(kept)
+
+
+def verify(draft: str, passages: Sequence[Passage], scorer: SupportScorer) -> VerifiedAnswer:
+    """Verify ``draft`` against ``passages`` (prompt number ``n`` is ``passages[n - 1]``)."""
+    drafted = split_sentences(draft)
+    claims = [s for s in drafted if not is_abstention(s.text)]
+    if not claims:
+        return VerifiedAnswer("", (), (), (), abstained=True)
+    removed = sum(len([n for n in s.cited if not 1 <= n <= len(passages)]) for s in claims)
+    scores = scorer.matrix([s.text for s in claims], [evidence_text(p) for p in passages])
+    threshold = scorer.threshold
+
+    decided: list[tuple[str, tuple[int, ...]]] = []  # (sentence, prompt numbers)
+    recited = dropped = 0
+    for i, sentence in enumerate(claims):
+        numbers = _supported_citations(sentence, scores[i], threshold, len(passages))
+        if numbers:
+            decided.append((sentence.text, numbers))
+            continue
+        best = int(np.argmax(scores[i])) if len(passages) else -1
+        if best >= 0 and scores[i, best] >= threshold:
+            decided.append((sentence.text, (best + 1,)))
+            recited += 1
+        else:
+            dropped += 1
+
+    notes: list[Note] = []
+    flagged = 0
+    if not decided:
+        # Dropping everything would leave the member with nothing: keep the sentences, say why.
+        for sentence in claims:
+            valid = tuple(n for n in sentence.cited if 1 <= n <= len(passages))
+            decided.append((sentence.text, valid))
+        flagged, dropped = len(claims), 0
+
+    order: dict[int, int] = {}  # prompt number -> answer number, by first use
+    for _, numbers in decided:
+        for n in numbers:
+            order.setdefault(n, len(order) + 1)
+    sentences: list[AnswerSentence] = []
+    for text, numbers in decided:
+        renumbered = tuple(order[n] for n in numbers)
+        sentences.append(AnswerSentence(text=text, citations=renumbered))
+        if flagged:
+            notes.append(
+                Note(
+                    kind=NoteKind.UNCONFIRMED,
+                    text=f"{UNSUPPORTED_PREFIX}{text}",
+                    citations=renumbered,
+                    sentence=text,
+                )
+            )
+    citations = tuple(citation_for(order[n], passages[n - 1]) for n in order)
+    text = " ".join(with_markers(s.text, s.citations) for s in sentences)
+    return VerifiedAnswer(
+        text=text,
+        sentences=tuple(sentences),
+        citations=citations,
+        notes=tuple(notes),
+        abstained=False,
+        recited=recited,
+        dropped=dropped,
+        flagged=flagged,
+        removed_citations=removed,
+    )
+
+
+def _supported_citations(
+    sentence: DraftSentence, row: np.ndarray, threshold: float, available: int
+) -> tuple[int, ...]:
+    """The sentence's own citations that hold, or () when none of them supports it.
+
+    A sentence is supported when its best cited passage clears the threshold; other citations stay
+    if they contribute (half the threshold), since a sentence may join facts from two passages.
+    """
+    valid = [n for n in sentence.cited if 1 <= n <= available]
+    if not valid or max(row[n - 1] for n in valid) < threshold:
+        return ()
+    floor = threshold * CONTRIBUTION_FACTOR
+    return tuple(n for n in valid if row[n - 1] >= floor)
