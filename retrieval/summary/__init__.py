@@ -1,0 +1,8 @@
+"""Briefings: topic, document and latest-N-days summaries with sources, caveats and a timeline."""
+
+from retrieval.summary.caveats import SentenceAssessor
+from retrieval.summary.llm import SummaryLLM
+from retrieval.summary.serialise import summary_to_json
+from retrieval.summary.summariser import Summariser
+
+__all__ = ["SentenceAssessor", "Summariser", "SummaryLLM", "summary_to_json"]
