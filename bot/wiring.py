@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from retrieval.claims import ClaimAssessor
 from retrieval.embeddings import WordLlamaEmbedder, make_embedder
-from retrieval.engine import Engine
+from retrieval.engine import Engine, StreamingAnswerer
 from retrieval.extractive import ExtractiveAnswerer
 from retrieval.ingest import Ingestor
 from retrieval.interfaces import Embedder
 from retrieval.lexical import Analyzer
+from retrieval.llm import AbstractiveAnswerer, PromptLibrary, build_chat_model, heuristic_rewrite
 from retrieval.search import HybridSearcher
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, make_client
+from retrieval.summary.factory import make_summariser
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -31,7 +33,12 @@ def build_engine(
     embedder: Embedder | None = None,
     sentence_embedder: Embedder | None = None,
 ) -> Engine:
-    """Assemble the engine; the embedder arguments let tests share loaded models across stores."""
+    """Assemble the engine; the embedder arguments let tests share loaded models across stores.
+
+    Two embedding models on purpose: the store's model (MiniLM by default) for retrieval and claim
+    support, where precision matters, and a static model (WordLlama) for ranking many candidate
+    sentences per question or summary, where it is ~100x cheaper and good enough.
+    """
     embedder = embedder or build_embedder(settings)
     sentence_embedder = sentence_embedder or WordLlamaEmbedder()
     client = make_client(
@@ -43,18 +50,44 @@ def build_engine(
         collection=settings.newsbot_collection,
         sidecar_dir=settings.newsbot_store / "lexical",
     )
-    analyzer = Analyzer()
     searcher = HybridSearcher(store, max_per_document=settings.newsbot_max_per_document)
+    assessor = ClaimAssessor(embedder=embedder)
+    chat = build_chat_model(settings)
+    llm: StreamingAnswerer | None = None
+    rewriter = heuristic_rewrite
+    if chat is not None:
+        abstractive = AbstractiveAnswerer(
+            chat,
+            PromptLibrary(settings.newsbot_prompts),
+            embedder=embedder,
+            context_tokens=settings.newsbot_llm_context_tokens,
+            max_answer_tokens=settings.newsbot_llm_max_answer_tokens,
+            timeout=settings.newsbot_llm_timeout,
+            retries=settings.newsbot_llm_retries,
+        )
+        llm, rewriter = abstractive, abstractive.rewrite
+    summariser = make_summariser(
+        searcher,
+        store,
+        sentence_embedder,
+        settings=settings,
+        assessor=assessor,
+        chat=chat,
+        judge=embedder,
+    )
     return Engine(
         store,
         searcher,
-        ExtractiveAnswerer(embedder, analyzer, sentence_embedder=sentence_embedder),
+        ExtractiveAnswerer(embedder, Analyzer(), sentence_embedder=sentence_embedder),
         Ingestor(
             store,
             chunk_size=settings.newsbot_chunk_size,
             chunk_overlap=settings.newsbot_chunk_overlap,
         ),
-        notes=ClaimAssessor(embedder=embedder),
+        notes=assessor,
+        llm=llm,
+        rewriter=rewriter,
+        summariser=summariser,
         default_documents=settings.newsbot_documents,
         uploads_dir=settings.newsbot_store / "uploads",
         top_k=settings.newsbot_top_k,

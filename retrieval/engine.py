@@ -174,7 +174,7 @@ class Engine:
         mark = time.perf_counter()
 
         def extractive() -> Answer:
-            return self._extractive.answer(question, relevant, idf)
+            return self._extractive.answer(standalone, relevant, idf)
 
         final: Answer | None = None
         if not relevant:
