@@ -2,8 +2,8 @@
 
 The seeds contain sentences broken in the middle ("reports have emerged suggesting that. Russian
 President ..."), and Reuters wraps lines inside sentences. A hedge applies to its own sentence, so
-where a sentence ends decides what a hedge covers: the splitter repairs a full stop that follows a
-word which cannot end a sentence.
+where a sentence ends decides what a hedge covers: the shared splitter (``retrieval.sentences``)
+repairs a full stop that follows a word which cannot end a sentence.
 """
 
 from __future__ import annotations
@@ -11,25 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval import sentences
+
 
 def wordset(words: str) -> frozenset[str]:
     """A word list written as one string (easier to read and diff than a list literal)."""
     return frozenset(words.split())
 
 
-# Words after which a full stop cannot really end an English sentence: the seeds' broken splits.
-_DANGLING = wordset(
-    "a an the that which whose of between among regarding and or nor than his her its their our my"
-    " your these those such"
-)
-_ABBREVIATIONS = wordset(
-    "mr mrs ms dr prof st jr sr gen col lt sgt rep sen gov pres inc corp co ltd no vs etc jan feb mar"
-    " apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e approx dept est fig"
-)
-_AFTER_PREPOSITION = frozenset(
-    ["to", "of", "on", "at", "with", "about", "like", "for", "from", "by", "in", "do", "did"]
-)
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n(?=[ \t]{2,}\S)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+(?:[.,]\d+)*")
 _STOP = wordset(
     "a an the and or but nor of to in on at by for from with as is are was were be been being has"
@@ -53,47 +42,14 @@ class Span:
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Split into sentences, keeping offsets; never after an abbreviation or a dangling word."""
-    spans: list[Span] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        if not _is_real_boundary(text, match):
-            continue
-        _append(spans, text, start, end)
-        start = end
-    _append(spans, text, start, len(text))
-    return spans
+    """Sentences of one paragraph (its line breaks are soft wraps), white space collapsed.
 
-
-def _is_real_boundary(text: str, match: re.Match[str]) -> bool:
-    if "\n" in match.group():
-        return True
-    before = text[: match.start()].rsplit(None, 1)
-    last = before[-1].lower().strip("\"'“”‘’(") if before else ""
-    if match.group().startswith(".") and (last in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last)):
-        return False
-    if last in _DANGLING and not _ends_with_pronoun(before, last):
-        return False
-    following = text[match.end() :].lstrip()
-    return not following[:1].islower()
-
-
-def _ends_with_pronoun(before: list[str], last: str) -> bool:
-    """ "put a stop to that." ends a sentence; "reports suggesting that." does not."""
-    if last not in {"that", "these", "those"} or len(before) < 2:
-        return False
-    previous = before[0].rsplit(None, 1)[-1].lower() if before[0].strip() else ""
-    return previous in _AFTER_PREPOSITION
-
-
-def _append(spans: list[Span], text: str, start: int, end: int) -> None:
-    chunk = text[start:end]
-    stripped = chunk.strip()
-    if not stripped:
-        return
-    begin = start + len(chunk) - len(chunk.lstrip())
-    spans.append(Span(begin, begin + len(stripped), " ".join(stripped.split())))
+    The splitting itself, broken full stops included, is ``retrieval.sentences``'.
+    """
+    return [
+        Span(s.start, s.end, " ".join(s.text.split()))
+        for s in sentences.split_sentences(text, wrapped=True)
+    ]
 
 
 def normalise(text: str) -> str:
