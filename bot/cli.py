@@ -63,7 +63,7 @@ def _engine(settings: Settings, err: Console) -> Engine:
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -257,6 +257,7 @@ def run(store: StoreOption = None) -> None:
         _fail(problem)
     err = Console(stderr=True)
     engine = _engine(settings, err)
+    engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
     raise typer.Exit(run_bot(settings, engine))
 
 

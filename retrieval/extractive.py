@@ -196,7 +196,9 @@ def build_answer(
                 citation_for(numbers[cand.passage_index], passages[cand.passage_index])
             )
         sentences.append(AnswerSentence(cand.text, (numbers[cand.passage_index],)))
-    text = " ".join(with_markers(s.text, s.citations) for s in sentences)
+    # Sentences stay verbatim quotes (offsets and verification rely on it); only the joined
+    # text folds the line breaks a source may have inside a sentence.
+    text = " ".join(" ".join(with_markers(s.text, s.citations).split()) for s in sentences)
     return Answer(
         question=question,
         text=text,

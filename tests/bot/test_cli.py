@@ -89,3 +89,24 @@ def test_help_everywhere(command: list[str]) -> None:
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
+
+
+@pytest.mark.parametrize("token", [None, "bogus"])
+def test_run_with_a_missing_or_bogus_token_is_a_one_line_error(
+    tmp_path: Path, token: str | None
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "DISCORD_"))}
+    if token:
+        env["DISCORD_TOKEN"] = token
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(REPO)},
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "DISCORD_TOKEN" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
