@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from retrieval.citations import answer_id, citation_for
+from retrieval.citations import answer_id, citation_for, with_markers
 from retrieval.interfaces import Embedder
 from retrieval.lexical import Analyzer
 from retrieval.models import Answer, AnswerSentence, Citation, Passage, PassageKind
@@ -207,19 +207,6 @@ def build_answer(
         sentences=tuple(sentences),
         answer_id=answer_id(question, text),
     )
-
-
-def with_markers(sentence: str, numbers: Sequence[int]) -> str:
-    """``Kim met Putin.`` + (1, 2) → ``Kim met Putin [1][2].``"""
-    markers = "".join(f"[{n}]" for n in numbers)
-    if not markers:
-        return sentence
-    match = re.search(r"[.!?]+[\"'”’)]*$", sentence)
-    if match and not re.search(r"[\"'”’)]", match.group(0)):
-        return f"{sentence[: match.start()]} {markers}{match.group(0)}"
-    if match:
-        return f"{sentence} {markers}"
-    return f"{sentence} {markers}."  # a sentence the source left unfinished still ends here
 
 
 def abstention(question: str) -> Answer:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.sentences import split_sentences as split_text
+
 # [1], [1][2], [1, 2], [1-3], [1–3]
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*(?:[,;]|[-–])\s*\d+)*)\s*\]")
 _MARKERS_RUN = re.compile(r"(?:\s*\[\s*\d+(?:\s*(?:[,;]|[-–])\s*\d+)*\s*\])+")
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset(
-    {"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "sgt", "st", "jr", "sr"}
-    | {"inc", "ltd", "co", "corp", "no", "vs", "etc", "u.s", "u.k", "u.n", "e.g", "i.e"}
-)
 _LIST_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _MAX_RANGE = 20  # "[1-400]" is not a citation anyone means; cap what a range may expand to
 
@@ -47,22 +44,6 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s{2,}", " ", stripped).strip()
 
 
-def with_markers(text: str, numbers: tuple[int, ...]) -> str:
-    """Attach markers before the closing punctuation: ``Kim met Putin [1][2].``"""
-    if not numbers:
-        return text
-    markers = "".join(f"[{n}]" for n in numbers)
-    match = re.search(r"[.!?]+[\"'”’)]*$", text)
-    if match:
-        return f"{text[: match.start()]} {markers}{text[match.start() :]}"
-    return f"{text} {markers}"
-
-
-def _ends_with_abbreviation(piece: str) -> bool:
-    last = piece.rstrip().split(" ")[-1].rstrip(".").lower()
-    return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
-
-
 def split_sentences(text: str) -> list[DraftSentence]:
     """Sentences of a reply; markers after the full stop (``... Ukraine. [2]``) stay with it."""
     pieces: list[str] = []
@@ -70,14 +51,7 @@ def split_sentences(text: str) -> list[DraftSentence]:
         line = _LIST_BULLET.sub("", line).strip()
         if not line:
             continue
-        start = 0
-        for match in _BOUNDARY.finditer(line):
-            candidate = line[start : match.start()]
-            if _ends_with_abbreviation(candidate):
-                continue
-            pieces.append(candidate)
-            start = match.end()
-        pieces.append(line[start:])
+        pieces.extend(s.text for s in split_text(line, wrapped=True))
     merged: list[str] = []
     for piece in pieces:
         lead = re.match(r"^(?:\s*\[[^\]]*\])+", piece)

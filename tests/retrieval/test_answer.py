@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from retrieval.citations import with_markers
 from retrieval.engine import Engine, QuestionError
-from retrieval.extractive import ABSTAIN_TEXT, with_markers
+from retrieval.extractive import ABSTAIN_TEXT
 from retrieval.models import PassageKind
 
 COVERED = {

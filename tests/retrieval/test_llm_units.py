@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.citations import with_markers
 from retrieval.llm.prompts import REQUIRED_VARIABLES, PromptError, PromptLibrary, parse_prompt
 from retrieval.llm.rewrite import heuristic_rewrite, is_follow_up
-from retrieval.llm.sentences import marker_numbers, split_sentences, strip_markers, with_markers
+from retrieval.llm.sentences import marker_numbers, split_sentences, strip_markers
 from retrieval.llm.support import SupportScorer, lexical_support
 from retrieval.llm.verify import is_abstention
 from retrieval.models import Turn
@@ -65,7 +66,7 @@ def test_marker_helpers() -> None:
     assert marker_numbers("a [2-4] b [1; 2] c [4]") == (2, 3, 4, 1)
     assert strip_markers("Kim met Putin [1] [2].") == "Kim met Putin."
     assert with_markers("Kim met Putin.", (1, 2)) == "Kim met Putin [1][2]."
-    assert with_markers("No stop", (3,)) == "No stop [3]"
+    assert with_markers("No stop", (3,)) == "No stop [3]."
 
 
 def test_lexical_support_separates_a_paraphrase_from_near_misses() -> None:
