@@ -5,15 +5,16 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from retrieval.models import Answer, Citation, NoteKind, Summary
+from retrieval.models import Answer, Citation, NoteKind, PassageKind, Summary
 
 NOTE_LABELS = {
     NoteKind.UNCONFIRMED: ("Unconfirmed", "bold yellow"),
-    NoteKind.OPINION: ("Reader comment", "bold magenta"),
+    NoteKind.OPINION: ("Opinion", "bold magenta"),
     NoteKind.DISPUTED: ("Disputed", "bold red"),
     NoteKind.SINGLE_SOURCE: ("Single source", "cyan"),
     NoteKind.UNDATED: ("Dates", "cyan"),
 }
+COMMENT_LABEL = ("Reader comment", "bold magenta")
 
 
 def _source_line(c: Citation | None, n: int, title: str, date: str, link: str | None) -> Text:
@@ -33,10 +34,20 @@ def render_answer(answer: Answer) -> RenderableType:
         parts.append(Text(notice, style="italic yellow"))
     if answer.notes:
         parts.append(Text(""))
+        by_number = {c.n: c for c in answer.citations}
         for note in answer.notes:
             label, style = NOTE_LABELS[note.kind]
+            cited = [by_number[n] for n in note.citations if n in by_number]
+            if (
+                note.kind is NoteKind.OPINION
+                and cited
+                and all(c.kind is PassageKind.COMMENT for c in cited)
+            ):
+                label, style = COMMENT_LABEL
             line = Text(f"{label}: ", style=style)
             line.append(note.text)
+            if note.citations:
+                line.append(" " + "".join(f"[{n}]" for n in note.citations), style="bold")
             parts.append(line)
     if answer.citations:
         parts.append(Text("\nSources", style="bold underline"))

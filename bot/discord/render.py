@@ -57,7 +57,7 @@ NOTE_LABELS: dict[NoteKind, str] = {
     NoteKind.OPINION: "Opinion",
     NoteKind.DISPUTED: "Disputed",
     NoteKind.SINGLE_SOURCE: "Single source",
-    NoteKind.UNDATED: "Undated",
+    NoteKind.UNDATED: "Dates",
 }
 
 Messages = list[list[discord.Embed]]

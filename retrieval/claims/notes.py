@@ -25,10 +25,12 @@ _TIME_DEPENDENT = re.compile(
 _SUBSTANTIVE = re.compile(
     r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\s[A-Z][a-z]+|\b[a-z]{3,}ed\b"
 )
+# Note texts carry neither a label nor [n] markers: the JSON has ``kind`` and ``citations`` for
+# those, and each renderer (terminal, Discord) adds them in its own style.
 _WARNINGS = {
-    ClaimStatus.UNCONFIRMED: (NoteKind.UNCONFIRMED, "Unconfirmed"),
-    ClaimStatus.OPINION: (NoteKind.OPINION, "Opinion"),
-    ClaimStatus.DISPUTED: (NoteKind.DISPUTED, "Disputed"),
+    ClaimStatus.UNCONFIRMED: NoteKind.UNCONFIRMED,
+    ClaimStatus.OPINION: NoteKind.OPINION,
+    ClaimStatus.DISPUTED: NoteKind.DISPUTED,
 }
 
 
@@ -36,8 +38,8 @@ def is_time_dependent(question: str) -> bool:
     return bool(_TIME_DEPENDENT.search(question))
 
 
-def _refs(numbers: Sequence[int]) -> str:
-    return "".join(f"[{n}]" for n in sorted(set(numbers)))
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
 
 
 def build_notes(
@@ -48,8 +50,8 @@ def build_notes(
     for a in assessments:
         if a.status not in _WARNINGS:
             continue
-        kind, label = _WARNINGS[a.status]
-        text = f"{label}: {a.reason} {_refs(a.citations)}".rstrip()
+        kind = _WARNINGS[a.status]
+        text = _sentence_case(a.reason)
         if (kind, text) not in seen:
             seen.add((kind, text))
             notes.append(Note(kind, text, tuple(sorted(set(a.citations))), a.sentence))
@@ -76,10 +78,10 @@ def _single_source_note(
         a for a in assessments if a.status in (ClaimStatus.SINGLE_SOURCE, ClaimStatus.CORROBORATED)
     ]
     if len(singles) == len(reporting) and len(names) == 1:
-        text = f"1 source: this rests on one document only ({names[0]}) {_refs(numbers)}"
+        text = f"This rests on one document only ({names[0]})."
     else:
         count = "1 statement rests" if len(singles) == 1 else f"{len(singles)} statements rest"
-        text = f"1 source: {count} on a single document each {_refs(numbers)}"
+        text = f"{count} on a single document each."
     sentence = singles[0].sentence if len(singles) == 1 else ""
     return Note(NoteKind.SINGLE_SOURCE, text, numbers, sentence)
 
@@ -103,16 +105,14 @@ def _date_notes(
     timely = is_time_dependent(question)
     latest = ""
     if timely and newest is not None and newest.date is not None:
-        latest = f"the newest source used is from {newest.date.isoformat()} [{newest.n}]"
+        latest = f"the newest source used is from {newest.date.isoformat()}"
     if undated:
         by_document: dict[str, list[int]] = {}
         for c in undated:
             by_document.setdefault(c.title or c.document, []).append(c.n)
-        names = ", ".join(
-            f"{name} {''.join(f'[{n}]' for n in numbers)}" for name, numbers in by_document.items()
-        )
+        names = ", ".join(f"“{name}”" for name in by_document)
         verb = "has" if len(by_document) == 1 else "have"
-        text = f"Undated: {names} {verb} no date"
+        text = f"{names} {verb} no date"
         if timely:
             text += (
                 f", so {'it' if len(undated) == 1 else 'they'} may not be current; {latest}"
@@ -120,12 +120,12 @@ def _date_notes(
                 else ", and no source used is dated"
             )
         refs = tuple(sorted({c.n for c in undated} | ({newest.n} if latest and newest else set())))
-        return [Note(NoteKind.UNDATED, text, refs)]
+        return [Note(NoteKind.UNDATED, text + ".", refs)]
     if latest:
         return [
             Note(
-                NoteKind.SINGLE_SOURCE,
-                f"As of {newest.date.isoformat() if newest and newest.date else ''}: {latest}",
+                NoteKind.UNDATED,  # the date note: the JSON contract's kind for source dates
+                f"As of {newest.date.isoformat() if newest and newest.date else ''}: {latest}.",
                 (newest.n,) if newest else (),
             )
         ]

@@ -39,7 +39,7 @@ def test_single_source_is_one_aggregated_light_note() -> None:
     notes = assessor.notes("What happened?", sentences, citations, seeds.chunks)
     single = [n for n in notes if n.kind is NoteKind.SINGLE_SOURCE]
     assert len(single) == 1
-    assert single[0].text.startswith("1 source: 3 statements rest on a single document each")
+    assert single[0].text == "3 statements rest on a single document each."
     assert single[0].citations == (1, 2)
 
 
@@ -72,7 +72,7 @@ def test_time_dependent_question_states_the_newest_source_date() -> None:
         "What is the latest on the alliance?", sentences, citations, seeds.chunks
     )
     [undated] = [n for n in notes if n.kind is NoteKind.UNDATED]
-    assert "the newest source used is from 2023-11-09 [1]" in undated.text
+    assert "the newest source used is from 2023-11-09." in undated.text
     assert undated.citations == (1, 2)
 
 
@@ -81,9 +81,9 @@ def test_time_dependent_question_with_dated_sources_only() -> None:
     chunk = seeds.find(GIFTS)
     sentences, citations = cite([chunk], [(GIFTS, [1])])
     notes = ClaimAssessor().notes("What is happening now?", sentences, citations, seeds.chunks)
-    assert not [n for n in notes if n.kind is NoteKind.UNDATED]
+    assert not [n for n in notes if "no date" in n.text]
     dated = [n for n in notes if "2023-11-09" in n.text]
-    assert len(dated) == 1 and dated[0].kind is NoteKind.SINGLE_SOURCE
+    assert len(dated) == 1 and dated[0].kind is NoteKind.UNDATED
     assert dated[0].text.startswith("As of 2023-11-09")
 
 

@@ -45,8 +45,9 @@ def test_putin_seeking_weapons_is_unconfirmed_because_neither_side_confirmed(
                            context=seeds.context)  # fmt: skip
     unconfirmed = [n for n in notes if n.kind is NoteKind.UNCONFIRMED]
     assert len(unconfirmed) == 1
-    assert unconfirmed[0].text.startswith("Unconfirmed: ")
-    assert unconfirmed[0].text.endswith("[1]")
+    # No label and no markers in the text: kind and citations carry them.
+    assert unconfirmed[0].text.startswith("The source ")
+    assert "[1]" not in unconfirmed[0].text
     assert unconfirmed[0].citations == (1,)
     assert unconfirmed[0].sentence == PUTIN_WEAPONS
 
