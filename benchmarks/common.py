@@ -69,8 +69,13 @@ def write_jsonl(records: Iterator[dict[str, str]], path: Path) -> int:
     return count
 
 
-def engine_for(store: Path, model: str = "minilm") -> Engine:
-    settings = Settings(_env_file=None, newsbot_store=store, newsbot_embeddings=model)  # type: ignore[call-arg]
+def engine_for(store: Path, model: str = "minilm", **overrides: object) -> Engine:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        newsbot_store=store,
+        newsbot_embeddings=model,
+        **overrides,
+    )
     return build_engine(
         settings, embedder=make_embedder(model), sentence_embedder=WordLlamaEmbedder()
     )

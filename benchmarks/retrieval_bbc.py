@@ -47,10 +47,17 @@ def _score(rankings: list[list[str]], targets: list[set[str]]) -> dict[str, floa
     return {"recall@1": round(r1 / n, 4), "recall@5": round(r5 / n, 4), "mrr": round(mrr / n, 4)}
 
 
-def run_model(model: str, records: list[dict[str, str]], workdir: Path) -> dict[str, object]:
+def run_model(
+    model: str, records: list[dict[str, str]], workdir: Path, size: int, overlap: int
+) -> dict[str, object]:
     corpus = workdir / "bbc.jsonl"
     write_jsonl(iter(records), corpus)
-    engine = engine_for(workdir / f"store-{model}", model)
+    engine = engine_for(
+        workdir / f"store-{model}-{size}-{overlap}",
+        model,
+        newsbot_chunk_size=size,
+        newsbot_chunk_overlap=overlap,
+    )
     began = time.perf_counter()
     report = engine.ingest_paths([corpus])
     ingest_seconds = time.perf_counter() - began
@@ -93,6 +100,8 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["minilm", "wordllama"])
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--name", default="retrieval_bbc")
+    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--chunk-overlap", type=int, default=80)
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep the stores here (a rerun skips ingest)"
     )
@@ -102,7 +111,10 @@ def main() -> None:
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="newsbot-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        results = [run_model(model, records, workdir) for model in args.models]
+        results = [
+            run_model(model, records, workdir, args.chunk_size, args.chunk_overlap)
+            for model in args.models
+        ]
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -110,8 +122,8 @@ def main() -> None:
         args.name,
         {
             "queries": len(records),
-            "chunk_size": 500,
-            "chunk_overlap": 80,
+            "chunk_size": args.chunk_size,
+            "chunk_overlap": args.chunk_overlap,
             "models": results,
             "peak_rss_mb": round(peak_rss_mb(), 1),
         },
