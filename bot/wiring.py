@@ -13,7 +13,7 @@ from retrieval.extractive import ExtractiveAnswerer
 from retrieval.ingest import Ingestor
 from retrieval.interfaces import Embedder
 from retrieval.lexical import Analyzer
-from retrieval.llm import AbstractiveAnswerer, PromptLibrary, build_chat_model, heuristic_rewrite
+from retrieval.llm.rewrite import heuristic_rewrite
 from retrieval.search import HybridSearcher
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, make_client
@@ -52,9 +52,14 @@ def build_engine(
     )
     searcher = HybridSearcher(store, max_per_document=settings.newsbot_max_per_document)
     assessor = ClaimAssessor(embedder=embedder)
-    chat = build_chat_model(settings)
+    chat = None
     llm: StreamingAnswerer | None = None
     rewriter = heuristic_rewrite
+    if settings.llm_configured:
+        # Only then: the OpenAI client stack adds a noticeable share of a cold start.
+        from retrieval.llm import AbstractiveAnswerer, PromptLibrary, build_chat_model
+
+        chat = build_chat_model(settings)
     if chat is not None:
         abstractive = AbstractiveAnswerer(
             chat,

@@ -120,7 +120,7 @@ class Engine:
     # -- set-up ------------------------------------------------------------------------------
     def ensure_documents(self, notify: Notify | None = None) -> IngestReport | None:
         """Ingest the bundled collection when the store is empty, so the demo needs no set-up."""
-        if self.store.count() > 0 or self._default_documents is None:
+        if self._default_documents is None or not self.store.is_empty():
             return None
         if notify:
             notify(

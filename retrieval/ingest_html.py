@@ -13,8 +13,6 @@ import html as html_text
 import re
 from dataclasses import dataclass
 
-import trafilatura
-
 from retrieval.dates import parse_date
 from retrieval.ingest_decode import decode_text, ensure_text
 
@@ -79,6 +77,8 @@ def _web_url(value: str | None) -> str | None:
 
 def extract_article(html: str) -> WebArticle:
     """The article body, or the page's whole visible text when no article body can be found."""
+    import trafilatura  # imported on first use: it is slow to load and most runs ask, not ingest
+
     result = trafilatura.bare_extraction(
         html,
         with_metadata=True,
