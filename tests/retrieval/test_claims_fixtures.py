@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.models import AnswerSentence, Chunk, Citation, PassageKind
+from retrieval.citations import citation_for
+from retrieval.models import AnswerSentence, Chunk, Citation, Passage, PassageKind
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"
 SEED_DATES = {"000": dt.date(2023, 11, 9), "001": dt.date(2023, 11, 9)}
@@ -92,21 +93,7 @@ def cite(
     chunks: Sequence[Chunk], sentences: Sequence[tuple[str, Sequence[int]]]
 ) -> tuple[list[AnswerSentence], list[Citation]]:
     """Answer sentences citing ``chunks`` as [1], [2], ... in order."""
-    citations = [
-        Citation(
-            n=i,
-            document=c.source,
-            title=c.title,
-            url=c.url,
-            date=c.date,
-            quote=c.text,
-            start=c.start,
-            end=c.end,
-            kind=c.kind,
-            chunk_id=c.chunk_id,
-        )
-        for i, c in enumerate(chunks, start=1)
-    ]
+    citations = [citation_for(i, Passage(c, 1.0)) for i, c in enumerate(chunks, start=1)]
     answer = [AnswerSentence(text, tuple(numbers)) for text, numbers in sentences]
     return answer, citations
 
