@@ -55,7 +55,7 @@ def _settings(store: Path | None) -> Settings:
     return settings
 
 
-def _engine(settings: Settings, err: Console) -> Engine:
+def _engine(settings: Settings) -> Engine:
     try:
         return build_engine(settings)
     except StoreError as exc:
@@ -93,7 +93,7 @@ def ingest(
 ) -> None:
     """Ingest .txt, .md, .html/.htm (also .gz) and .jsonl files into the store."""
     err = Console(stderr=True)
-    engine = _engine(_settings(store), err)
+    engine = _engine(_settings(store))
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("ingest", total=None)
@@ -126,7 +126,7 @@ def ask(
     """Answer a question from the documents, with numbered sources and notes."""
     err = Console(stderr=True)
     settings = _settings(store)
-    engine = _engine(settings, err)
+    engine = _engine(settings)
     engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
     filters = SearchFilters(
         since=since.date() if since else None,
@@ -200,7 +200,7 @@ def summary(
         _fail("give exactly one of: a TOPIC, --document NAME, or --latest DAYS")
     if latest is not None and latest < 1:
         _fail("--latest needs a number of days of at least 1")
-    engine = _engine(_settings(store), err)
+    engine = _engine(_settings(store))
     engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
     kind = SummaryKind.TOPIC if topic else SummaryKind.DOCUMENT if document else SummaryKind.LATEST
     request = SummaryRequest(
@@ -222,7 +222,7 @@ def summary(
 def documents(as_json: JsonOption = False, store: StoreOption = None) -> None:
     """List the documents in the store."""
     err = Console(stderr=True)
-    engine = _engine(_settings(store), err)
+    engine = _engine(_settings(store))
     docs = engine.documents()
     if as_json:
         rows = [
@@ -256,7 +256,7 @@ def run(store: StoreOption = None) -> None:
     if problem:  # say so before spending seconds loading models
         _fail(problem)
     err = Console(stderr=True)
-    engine = _engine(settings, err)
+    engine = _engine(settings)
     engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
     raise typer.Exit(run_bot(settings, engine))
 

@@ -17,6 +17,10 @@ NOTE_LABELS = {
 COMMENT_LABEL = ("Reader comment", "bold magenta")
 
 
+def _markers(numbers: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
 def _source_line(c: Citation | None, n: int, title: str, date: str, link: str | None) -> Text:
     line = Text(f"  [{n}] ", style="bold")
     line.append(title or "(untitled)")
@@ -47,7 +51,7 @@ def render_answer(answer: Answer) -> RenderableType:
             line = Text(f"{label}: ", style=style)
             line.append(note.text)
             if note.citations:
-                line.append(" " + "".join(f"[{n}]" for n in note.citations), style="bold")
+                line.append(f" {_markers(note.citations)}", style="bold")
             parts.append(line)
     if answer.citations:
         parts.append(Text("\nSources", style="bold underline"))
@@ -62,23 +66,22 @@ def render_summary(summary: Summary) -> RenderableType:
     if summary.empty:
         return Group(*parts)
 
-    def cites(numbers: tuple[int, ...]) -> str:
-        return "".join(f"[{n}]" for n in numbers)
-
     parts.append(Text("\nKey points", style="bold underline"))
     for point in summary.points:
-        parts.append(Text(f"  • {point.text} {cites(point.citations)}"))
+        parts.append(Text(f"  • {point.text} {_markers(point.citations)}"))
     if summary.unconfirmed:
         parts.append(Text("\nWhat is unconfirmed", style="bold underline yellow"))
         for item in summary.unconfirmed:
             label, style = NOTE_LABELS[item.kind]
             line = Text(f"  • {label}: ", style=style)
-            line.append(f"{item.text} {cites(item.citations)}")
+            line.append(f"{item.text} {_markers(item.citations)}")
             parts.append(line)
     if summary.timeline:
         parts.append(Text("\nTimeline", style="bold underline"))
         for entry in summary.timeline:
-            parts.append(Text(f"  {entry.date.isoformat()}  {entry.text} {cites(entry.citations)}"))
+            parts.append(
+                Text(f"  {entry.date.isoformat()}  {entry.text} {_markers(entry.citations)}")
+            )
     if summary.sources:
         parts.append(Text("\nSources", style="bold underline"))
         for s in summary.sources:

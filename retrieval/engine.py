@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from retrieval.extractive import ExtractiveAnswerer, abstention
-from retrieval.ingest import Ingestor
+from retrieval.ingest import Ingestor, ProgressCallback
 from retrieval.models import (
     Answer,
     AnswerSentence,
@@ -32,7 +32,6 @@ from retrieval.models import (
 from retrieval.search import HybridSearcher
 from retrieval.store import ChunkStore
 
-ProgressCallback = Callable[[int, int], None]  # (done, total)
 Notify = Callable[[str], None]
 
 
@@ -112,10 +111,6 @@ class Engine:
         self._uploads = uploads_dir
         self._top_k = top_k
         self._max_chars = max_question_chars
-
-    @property
-    def mode(self) -> str:
-        return "llm" if self._llm is not None else "extractive"
 
     # -- set-up ------------------------------------------------------------------------------
     def ensure_documents(self, notify: Notify | None = None) -> IngestReport | None:
@@ -228,9 +223,6 @@ class Engine:
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
         return self._ingestor.ingest_paths(paths, prune=prune, progress=progress)
-
-    def prune(self) -> int:
-        return self._ingestor.prune()
 
     def ingest_bytes(self, name: str, data: bytes) -> IngestReport:
         """Ingest an uploaded file (moderators' ``/sources add``); the name decides the loader.

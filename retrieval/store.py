@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import chromadb
-import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
@@ -170,18 +170,11 @@ class ChunkStore:
         return self._lexical
 
     # -- writes ----------------------------------------------------------------------------
-    def upsert_document(self, doc: Document, chunks: Sequence[Chunk]) -> int:
-        """Replace a document's chunks with ``chunks`` (edited files drop their old passages)."""
-        self._delete_where({"doc_id": doc.doc_id}, bump=False)
-        if chunks:
-            added = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            vectors = self._embedder.embed_batch([c.text for c in chunks])
-            self._upsert_rows(doc, chunks, vectors, added)
-        self._bump_revision()
-        return len(chunks)
-
     def upsert_many(self, items: Sequence[tuple[Document, Sequence[Chunk]]]) -> int:
-        """Bulk form of :meth:`upsert_document`: one embedding batch, one revision bump."""
+        """Replace each document's chunks (an edited file drops its old passages).
+
+        One embedding batch and one revision bump for the whole batch of documents.
+        """
         if not items:
             return 0
         for doc, _ in items:
@@ -199,16 +192,6 @@ class ChunkStore:
             )
         self._bump_revision()
         return len(flat)
-
-    def _upsert_rows(
-        self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray, added: str
-    ) -> None:
-        self._collection.upsert(
-            ids=[c.chunk_id for c in chunks],
-            documents=[c.text for c in chunks],
-            metadatas=[_metadata(doc, c, added) for c in chunks],
-            embeddings=vectors,
-        )
 
     def delete_documents(self, doc_ids: Iterable[str]) -> int:
         ids = list(doc_ids)
@@ -299,10 +282,7 @@ class ChunkStore:
                         added=dt.datetime.fromisoformat(added) if added else None,
                     )
             offset += len(page["ids"])
-        result = [
-            DocumentInfo(**{**info.__dict__, "chunks": counts[doc_id]})
-            for doc_id, info in infos.items()
-        ]
+        result = [replace(info, chunks=counts[doc_id]) for doc_id, info in infos.items()]
         result.sort(key=lambda d: (d.source.lower(), d.doc_id))
         return result
 
