@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.embeddings import WordLlamaEmbedder
+from retrieval.loaders import LoadError
 from retrieval.models import SearchFilters
 from retrieval.store import ChunkStore, EmbeddingMismatchError, StoreError, make_client
 from tests.conftest import SEEDS, EngineFactory
@@ -101,3 +102,25 @@ def test_a_store_that_is_down_is_a_clear_error() -> None:
     with pytest.raises(StoreError, match=r"127\.0\.0\.1:9"):
         client = make_client(None, host="127.0.0.1", port=9)
         ChunkStore(client, WordLlamaEmbedder(), collection="x", sidecar_dir=Path("lex"))
+
+
+def test_uploads_are_kept_survive_prune_and_can_be_removed(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    engine = make_engine(newsbot_store=tmp_path / "store")
+    upload = (
+        b"---\ntitle: Harbour festival\ndate: 2024-06-01\n---\nPyongyang held a harbour festival.\n"
+    )
+    report = engine.ingest_bytes("../../festival.md", upload)
+    kept = tmp_path / "store" / "uploads" / "festival.md"  # the name cannot escape the folder
+    assert report.added == 1 and kept.read_bytes() == upload
+    assert engine.ingest_paths([], prune=True).removed == 0  # an upload is not a vanished file
+    assert [d.title for d in engine.documents()] == ["Harbour festival"]
+
+    with pytest.raises(LoadError, match=r"broken\.md"):
+        engine.ingest_bytes("broken.md", b"")
+    assert not (tmp_path / "store" / "uploads" / "broken.md").exists()
+
+    assert engine.remove_document("no such document") is False
+    assert engine.remove_document("harbour festival") is True
+    assert engine.documents() == [] and not kept.exists()
