@@ -10,10 +10,10 @@ from retrieval.claims import ClaimAssessor
 from retrieval.embeddings import WordLlamaEmbedder, make_embedder
 from retrieval.engine import Engine, StreamingAnswerer
 from retrieval.extractive import ExtractiveAnswerer
+from retrieval.followups import heuristic_rewrite
 from retrieval.ingest import Ingestor
 from retrieval.interfaces import Embedder
 from retrieval.lexical import Analyzer
-from retrieval.llm.rewrite import heuristic_rewrite
 from retrieval.search import HybridSearcher
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, make_client
@@ -61,7 +61,9 @@ def build_engine(
     rewriter = heuristic_rewrite
     if settings.llm_configured:
         # Only then: the OpenAI client stack adds a noticeable share of a cold start.
-        from retrieval.llm import AbstractiveAnswerer, PromptLibrary, build_chat_model
+        from retrieval.llm.answerer import AbstractiveAnswerer
+        from retrieval.llm.client import build_chat_model
+        from retrieval.llm.prompts import PromptLibrary
 
         chat = build_chat_model(settings)
     if chat is not None:

@@ -7,10 +7,13 @@ Offsets point into ``Document.text`` so a citation can show exactly where its qu
 
 from __future__ import annotations
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
+from typing import TYPE_CHECKING
 
 from retrieval.hashing import chunk_id_for
 from retrieval.models import Chunk, Document
+
+if TYPE_CHECKING:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", " ", ""]
 
@@ -20,6 +23,9 @@ def make_splitter(size: int, overlap: int) -> RecursiveCharacterTextSplitter:
         raise ValueError("chunk size must be positive")
     if not 0 <= overlap < size:
         raise ValueError("chunk overlap must be at least 0 and smaller than the chunk size")
+    # Imported on first use: langchain-core's import chain (~0.4 s) is not needed to answer.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     return RecursiveCharacterTextSplitter(
         chunk_size=size,
         chunk_overlap=overlap,

@@ -9,10 +9,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from retrieval.interfaces import Embedder
 
@@ -142,21 +140,3 @@ def make_embedder(
     raise EmbeddingModelError(
         f"unknown embedding model {spec!r}: use minilm, wordllama or openai:MODEL"
     )
-
-
-class LangChainEmbeddings(Embeddings):
-    """Adapts an :class:`Embedder` to LangChain, so langchain-chroma embeds with our model.
-
-    Passing this explicitly whenever a collection is opened also stops chromadb from falling back to
-    its own default model, which would try to download at first use.
-    """
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        result: Any = self.embedder.embed_batch(texts).tolist()
-        return list(result)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]

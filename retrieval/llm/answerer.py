@@ -11,11 +11,11 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from retrieval.citations import answer_id
+from retrieval.followups import heuristic_rewrite, render_history
 from retrieval.interfaces import Embedder
 from retrieval.llm.context import TokenCounter, build_context, estimate_tokens
 from retrieval.llm.generation import ModelUnavailable, invoke_text, stream_text
 from retrieval.llm.prompts import PromptLibrary
-from retrieval.llm.rewrite import heuristic_rewrite, render_history
 from retrieval.llm.support import SupportScorer
 from retrieval.llm.verify import verify
 from retrieval.models import Answer, Passage, Turn

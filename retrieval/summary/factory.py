@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Protocol
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING, Protocol
 
 from retrieval.interfaces import Embedder, Searcher
 from retrieval.models import Chunk, DocumentInfo, SearchFilters
 from retrieval.settings import Settings
 from retrieval.summary.caveats import SentenceAssessor
 from retrieval.summary.summariser import Summariser
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 class Catalogue(Protocol):
@@ -43,7 +44,7 @@ def make_summariser(
     llm = None
     if chat is not None:
         from retrieval.llm.prompts import PromptLibrary
-        from retrieval.summary.llm import LangChainSummaryLLM
+        from retrieval.summary.langchain_llm import LangChainSummaryLLM
 
         llm = LangChainSummaryLLM(
             chat,

@@ -7,11 +7,11 @@ import pytest
 
 from retrieval.embeddings import (
     EmbeddingModelError,
-    LangChainEmbeddings,
     MiniLMEmbedder,
     WordLlamaEmbedder,
     make_embedder,
 )
+from retrieval.langchain_embeddings import LangChainEmbeddings
 
 
 @pytest.mark.parametrize("fixture", ["minilm", "wordllama"])

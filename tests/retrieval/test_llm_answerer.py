@@ -14,8 +14,8 @@ from langchain_core.language_models.fake_chat_models import (
 )
 from langchain_core.messages import AIMessage
 
-from retrieval.llm import AbstractiveAnswerer, PromptLibrary
-from retrieval.llm.answerer import UNAVAILABLE_NOTICE
+from retrieval.llm.answerer import UNAVAILABLE_NOTICE, AbstractiveAnswerer
+from retrieval.llm.prompts import PromptLibrary
 from retrieval.llm.verify import UNSUPPORTED_PREFIX
 from retrieval.models import Answer, NoteKind, Passage
 from retrieval.settings import PROJECT_ROOT

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from retrieval.llm import AbstractiveAnswerer, PromptLibrary, build_chat_model
-from retrieval.llm.answerer import UNAVAILABLE_NOTICE
+from retrieval.llm.answerer import UNAVAILABLE_NOTICE, AbstractiveAnswerer
+from retrieval.llm.client import build_chat_model
+from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Answer, Passage, Turn
 from retrieval.settings import Settings
 from tests.retrieval.llm_testkit import (

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.llm import AbstractiveAnswerer, PromptLibrary, build_chat_model
+from retrieval.llm.answerer import AbstractiveAnswerer
+from retrieval.llm.client import build_chat_model
+from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Answer, Turn
 from retrieval.settings import PROJECT_ROOT, Settings
 from tests.retrieval.llm_testkit import extractive_stand_in, free_port, seed_passages

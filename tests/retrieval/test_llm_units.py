@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from retrieval.citations import with_markers
+from retrieval.followups import heuristic_rewrite, is_follow_up
 from retrieval.llm.prompts import REQUIRED_VARIABLES, PromptError, PromptLibrary, parse_prompt
-from retrieval.llm.rewrite import heuristic_rewrite, is_follow_up
 from retrieval.llm.sentences import marker_numbers, split_sentences, strip_markers
 from retrieval.llm.support import SupportScorer, lexical_support
 from retrieval.llm.verify import is_abstention
