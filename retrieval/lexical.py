@@ -61,17 +61,26 @@ class Analyzer:
 
 
 class LexicalIndex:
-    """A persisted BM25 index with the chunk records it was built from."""
+    """Persisted BM25 indexes over chunks and over whole documents, with the chunk records.
+
+    The document-level index (title plus full text) scores a document on all its words at once: a
+    question's terms are often spread over several chunks of the article that answers it, and no
+    single chunk then ranks well (BBC headlines: see ``HybridSearcher``).
+    """
 
     def __init__(self, directory: Path, analyzer: Analyzer | None = None) -> None:
         self._dir = directory
         self.analyzer = analyzer or Analyzer()
         self._bm25: bm25s.BM25 | None = None
+        self._doc_bm25: bm25s.BM25 | None = None
         self._chunks = ChunkTable.from_chunks([])
         self._date_ord = np.zeros(0, dtype=np.int64)
         self._sources = np.zeros(0, dtype=object)
         self._idf: dict[str, float] = {}
         self._by_doc: dict[str, list[int]] = {}
+        self._doc_ids: list[str] = []
+        self._doc_date_ord = np.zeros(0, dtype=np.int64)
+        self._doc_sources = np.zeros(0, dtype=object)
 
     def build(self, chunks: Sequence[Chunk], revision: int) -> None:
         self._chunks = ChunkTable.from_chunks(chunks)
@@ -80,6 +89,16 @@ class LexicalIndex:
         self._bm25 = bm25s.BM25() if chunks else None
         if self._bm25 is not None:
             self._bm25.index(tokenised, show_progress=False)
+        self._doc_bm25 = bm25s.BM25() if chunks else None
+        if self._doc_bm25 is not None:
+            titles = self._chunks.columns["title"]
+            self._doc_bm25.index(
+                [
+                    self.analyzer.terms(f"{titles[self._by_doc[d][0]]}\n{self.document_text(d)}")
+                    for d in self._doc_ids
+                ],
+                show_progress=False,
+            )
         self._idf = _idf(tokenised)
         self._save(revision)
 
@@ -94,10 +113,13 @@ class LexicalIndex:
                 return False
             self._chunks = ChunkTable(json.loads((self._dir / "chunks.json").read_text()))
             self._idf = saved.get("idf", {})
-            self._bm25 = (
-                bm25s.BM25.load(str(self._dir / "bm25"), load_corpus=False)
+            self._bm25, self._doc_bm25 = (
+                (
+                    bm25s.BM25.load(str(self._dir / "bm25"), load_corpus=False),
+                    bm25s.BM25.load(str(self._dir / "doc_bm25"), load_corpus=False),
+                )
                 if self._chunks
-                else None
+                else (None, None)
             )
         except (OSError, ValueError, KeyError, TypeError):  # missing, damaged or an older format
             return False
@@ -110,6 +132,8 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self._bm25 is not None:
             self._bm25.save(str(tmp / "bm25"), show_progress=False)
+        if self._doc_bm25 is not None:
+            self._doc_bm25.save(str(tmp / "doc_bm25"), show_progress=False)
         (tmp / "chunks.json").write_text(json.dumps(self._chunks.columns))
         (tmp / "revision.json").write_text(json.dumps({"revision": revision, "idf": self._idf}))
         shutil.rmtree(self._dir, ignore_errors=True)
@@ -125,41 +149,34 @@ class LexicalIndex:
         positions = columns["pos"]
         for rows in self._by_doc.values():
             rows.sort(key=lambda row: positions[row])
-
-    def _mask(self, filters: SearchFilters | None) -> np.ndarray | None:
-        if filters is None or filters.is_empty():
-            return None
-        mask = np.ones(len(self._chunks), dtype=bool)
-        if filters.since:
-            mask &= self._date_ord >= filters.since.toordinal()
-        if filters.until:
-            mask &= (self._date_ord <= filters.until.toordinal()) & (self._date_ord > 0)
-        if filters.documents:
-            mask &= np.isin(self._sources, list(filters.documents))
-        return mask
+        self._doc_ids = list(self._by_doc)
+        firsts = [rows[0] for rows in self._by_doc.values()]
+        self._doc_date_ord = self._date_ord[firsts] if firsts else np.zeros(0, dtype=np.int64)
+        self._doc_sources = self._sources[firsts] if firsts else np.zeros(0, dtype=object)
 
     def search(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[Chunk, float]]:
-        terms = self.analyzer.query_terms(query)
-        if self._bm25 is None or not terms or not self._chunks:
-            return []
-        mask = self._mask(filters)
-        if mask is not None and not mask.any():
-            return []
-        k = min(k, len(self._chunks))
-        docs, scores = self._bm25.retrieve(
-            [terms],
-            k=k,
-            show_progress=False,
-            n_threads=1,
-            weight_mask=None if mask is None else mask.astype(np.float32),
+        """Best chunks for ``query``, with their BM25 scores (only chunks sharing a term)."""
+        hits = _retrieve(
+            self._bm25,
+            self.analyzer.query_terms(query),
+            k,
+            filter_mask(filters, self._date_ord, self._sources),
         )
-        return [
-            (self._chunks[int(i)], float(s))
-            for i, s in zip(docs[0], scores[0], strict=True)
-            if s > 0
-        ]
+        return [(self._chunks[row], score) for row, score in hits]
+
+    def search_documents(
+        self, query: str, *, k: int, filters: SearchFilters | None = None
+    ) -> list[tuple[str, float]]:
+        """Best documents (ids) for ``query`` scored on their title and whole text."""
+        hits = _retrieve(
+            self._doc_bm25,
+            self.analyzer.query_terms(query),
+            k,
+            filter_mask(filters, self._doc_date_ord, self._doc_sources),
+        )
+        return [(self._doc_ids[row], score) for row, score in hits]
 
     def idf(self) -> dict[str, float]:
         return self._idf
@@ -173,6 +190,38 @@ class LexicalIndex:
             elif chunk.end > len(text):
                 text += chunk.text[len(text) - chunk.start :]
         return text
+
+
+def filter_mask(
+    filters: SearchFilters | None, date_ord: np.ndarray, sources: np.ndarray
+) -> np.ndarray | None:
+    """Rows (chunks or documents) that pass ``filters``; None when nothing is filtered."""
+    if filters is None or filters.is_empty():
+        return None
+    mask = np.ones(len(date_ord), dtype=bool)
+    if filters.since:
+        mask &= date_ord >= filters.since.toordinal()
+    if filters.until:
+        mask &= (date_ord <= filters.until.toordinal()) & (date_ord > 0)
+    if filters.documents:
+        mask &= np.isin(sources, list(filters.documents))
+    return mask
+
+
+def _retrieve(
+    index: bm25s.BM25 | None, terms: list[str], k: int, mask: np.ndarray | None
+) -> list[tuple[int, float]]:
+    """Row numbers and scores of the ``k`` best rows of ``index``, positive scores only."""
+    if index is None or not terms or (mask is not None and not mask.any()):
+        return []
+    rows, scores = index.retrieve(
+        [terms],
+        k=min(k, int(index.scores["num_docs"])),
+        show_progress=False,
+        n_threads=1,
+        weight_mask=None if mask is None else mask.astype(np.float32),
+    )
+    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
 
 
 def _idf(tokenised: Sequence[Sequence[str]]) -> dict[str, float]:

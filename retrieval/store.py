@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
 
-from retrieval.embeddings import LangChainEmbeddings
+from retrieval.centroids import CentroidIndex
 from retrieval.interfaces import Embedder
 from retrieval.lexical import LexicalIndex
 from retrieval.models import Chunk, Document, DocumentInfo, PassageKind, SearchFilters
@@ -50,6 +50,25 @@ def make_client(path: Path | None, *, host: str | None = None, port: int = 8000)
         raise StoreError("no store path configured (NEWSBOT_STORE)")
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def _create_collection(client: ClientAPI, name: str, embedder: Embedder) -> None:
+    """Create the collection through langchain-chroma, recording the model that fills it.
+
+    Imported here, not at the top: an existing store is opened with chromadb alone, which keeps
+    langchain's import chain (about 0.7 s) out of a question's cold start.
+    """
+    from langchain_chroma import Chroma
+
+    from retrieval.langchain_embeddings import LangChainEmbeddings
+
+    Chroma(
+        client=client,
+        collection_name=name,
+        embedding_function=LangChainEmbeddings(embedder),
+        collection_metadata={"embedding_model": embedder.name, "revision": 0},
+        collection_configuration={"hnsw": {"space": "cosine"}},
+    )
 
 
 def _date_ordinal(date: dt.date | None) -> int:
@@ -130,16 +149,13 @@ class ChunkStore:
                     f"{embedder.name!r}: set NEWSBOT_EMBEDDINGS back, or use another NEWSBOT_STORE "
                     "(or NEWSBOT_COLLECTION) and ingest again"
                 )
-        self._vectors = Chroma(
-            client=client,
-            collection_name=collection,
-            embedding_function=LangChainEmbeddings(embedder),
-            collection_metadata={"embedding_model": embedder.name, "revision": 0},
-            collection_configuration={"hnsw": {"space": "cosine"}},
-        )
+        else:
+            _create_collection(client, collection, embedder)
         self._collection = client.get_collection(collection, embedding_function=None)
         self._lexical = LexicalIndex(sidecar_dir / collection)
+        self._centroids = CentroidIndex(sidecar_dir / f"{collection}.centroids")
         self._lexical_revision = -1
+        self._query_vector: tuple[str, np.ndarray] | None = None
 
     # -- revision bookkeeping --------------------------------------------------------------
     def _revision(self) -> int:
@@ -154,10 +170,10 @@ class ChunkStore:
         self._collection.modify(metadata=meta)
 
     def _fresh_lexical(self) -> LexicalIndex:
-        """Return the BM25 index, rebuilding it if Chroma changed since it was built.
+        """Return the BM25 index, rebuilding the sidecars if Chroma changed since they were built.
 
-        Checked once per lexical search (so once per question); the per-question helpers
-        (:meth:`idf`, :meth:`document_text`) use the index as that check left it.
+        Checked by each search (a few per question); the per-question helpers (:meth:`idf`,
+        :meth:`document_text`) use the sidecars as the last check left them.
         """
         self._collection = self._client.get_collection(self._name, embedding_function=None)
         revision = self._revision()
@@ -166,8 +182,31 @@ class ChunkStore:
         if not self._lexical.load(revision):
             chunks = list(self.iter_chunks())
             self._lexical.build(chunks, revision)
+        if not self._centroids.load(revision):
+            self._centroids.build(self._iter_vectors(), revision)
         self._lexical_revision = revision
         return self._lexical
+
+    def _iter_vectors(self) -> Iterator[tuple[str, str, int, np.ndarray]]:
+        offset = 0
+        while True:
+            page = self._collection.get(
+                include=["metadatas", "embeddings"], limit=_PAGE, offset=offset
+            )
+            if not page["ids"]:
+                return
+            vectors = page["embeddings"]
+            if vectors is None:
+                return
+            for meta, vector in zip(page["metadatas"] or [], vectors, strict=True):
+                m: dict[str, Any] = dict(meta or {})
+                yield (
+                    str(m["doc_id"]),
+                    str(m["source"]),
+                    int(m.get("date_ord") or 0),
+                    np.asarray(vector, dtype=np.float32),
+                )
+            offset += len(page["ids"])
 
     # -- writes ----------------------------------------------------------------------------
     def upsert_many(self, items: Sequence[tuple[Document, Sequence[Chunk]]]) -> int:
@@ -290,7 +329,7 @@ class ChunkStore:
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity (1.0 = same direction); none from an empty store."""
-        vector = self._embedder.embed_batch([query])[0]
+        vector = self._embed_query(query)
         found = self._collection.query(
             query_embeddings=[vector],
             n_results=k,
@@ -306,10 +345,29 @@ class ChunkStore:
             for i, t, m, d in zip(ids, docs, metas, distances, strict=True)
         ]
 
+    def _embed_query(self, query: str) -> np.ndarray:
+        """The query's vector, kept for the next call: chunk and document search share it."""
+        if self._query_vector is None or self._query_vector[0] != query:
+            self._query_vector = (query, self._embedder.embed_batch([query])[0])
+        return self._query_vector[1]
+
+    def dense_documents(
+        self, query: str, *, k: int, filters: SearchFilters | None = None
+    ) -> list[tuple[str, float]]:
+        """Documents (ids) whose mean chunk vector is nearest the query's."""
+        self._fresh_lexical()  # the centroids are refreshed with the lexical sidecar
+        return self._centroids.search(self._embed_query(query), k=k, filters=filters)
+
     def lexical(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[Chunk, float]]:
         return self._fresh_lexical().search(query, k=k, filters=filters)
+
+    def lexical_documents(
+        self, query: str, *, k: int, filters: SearchFilters | None = None
+    ) -> list[tuple[str, float]]:
+        """Documents (ids) by BM25 over their title and whole text."""
+        return self._fresh_lexical().search_documents(query, k=k, filters=filters)
 
     def _current_lexical(self) -> LexicalIndex:
         return self._lexical if self._lexical_revision >= 0 else self._fresh_lexical()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from retrieval.engine import Engine
 from retrieval.models import Chunk, Passage, PassageKind
-from retrieval.search import diversify
+from retrieval.search import HybridSearcher, diversify
 from retrieval.sentences import split_sentences
 
 
@@ -23,6 +23,34 @@ def _passage(doc: str, position: int, score: float) -> Passage:
         end=4,
     )
     return Passage(chunk, score)
+
+
+class _RankedStore:
+    """Fixed rankings in the shape ChunkStore returns them: the fusion is what is under test."""
+
+    def __init__(self, chunks: list[Chunk], documents: list[str]) -> None:
+        self._chunks = [(c, 1.0) for c in chunks]
+        self._documents = [(d, 1.0) for d in documents]
+
+    def dense(self, query: str, **_: object) -> list[tuple[Chunk, float]]:
+        return self._chunks
+
+    lexical = dense
+
+    def dense_documents(self, query: str, **_: object) -> list[tuple[str, float]]:
+        return self._documents
+
+    lexical_documents = dense_documents
+
+
+def test_whole_document_rankings_can_lift_a_document_over_the_best_chunk() -> None:
+    a, b = _passage("a", 0, 0).chunk, _passage("b", 0, 0).chunk
+    # Both chunk rankings put a first; both whole-document rankings name only b.
+    searcher = HybridSearcher(_RankedStore([a, b], ["b"]))  # type: ignore[arg-type]
+    assert [p.chunk.doc_id for p in searcher.search("q", k=2)] == ["b", "a"]
+    # Without the document-level votes, the chunk ranks decide.
+    plain = HybridSearcher(_RankedStore([a, b], []))  # type: ignore[arg-type]
+    assert [p.chunk.doc_id for p in plain.search("q", k=2)] == ["a", "b"]
 
 
 def test_one_document_cannot_fill_every_slot() -> None:

@@ -124,3 +124,35 @@ def test_uploads_are_kept_survive_prune_and_can_be_removed(
     assert engine.remove_document("no such document") is False
     assert engine.remove_document("harbour festival") is True
     assert engine.documents() == [] and not kept.exists()
+
+
+def test_whole_document_rankings_follow_ingest_and_see_titles(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    store_dir = tmp_path / "store"
+    reader = make_engine(newsbot_store=store_dir)
+    writer = make_engine(newsbot_store=store_dir)
+    writer.ingest_paths([SEEDS])
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"source": "zoo-1", "title": "Giraffe born in Pyongyang", "date": "2023-10-02", '
+        '"text": "Keepers at the city zoo welcomed a tall calf on Monday. Visitors queued for '
+        'hours to see the newborn animal take its first steps."}\n'
+    )
+    writer.ingest_paths([feed])
+    zoo = next(d.doc_id for d in reader.documents() if d.source == "zoo-1")
+    # The title is indexed at document level only: no chunk contains the word.
+    assert reader.store.lexical("giraffe", k=5) == []
+    assert reader.store.lexical_documents("giraffe", k=5)[0][0] == zoo
+    assert reader.store.dense_documents("a baby animal at the zoo", k=1)[0][0] == zoo
+    # Filters hold at document level too.
+    assert (
+        reader.store.lexical_documents(
+            "giraffe", k=5, filters=SearchFilters(documents=("001_x.txt",))
+        )
+        == []
+    )
+    late = SearchFilters(since=__import__("datetime").date(2023, 10, 3))
+    assert zoo not in [d for d, _ in reader.store.dense_documents("zoo calf", k=50, filters=late)]
+    writer.remove_document("zoo-1")
+    assert zoo not in [d for d, _ in reader.store.dense_documents("zoo calf", k=50)]
