@@ -222,7 +222,9 @@ class Engine:
         prune: bool = False,
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
-        return self._ingestor.ingest_paths(paths, prune=prune, progress=progress)
+        report = self._ingestor.ingest_paths(paths, prune=prune, progress=progress)
+        self.store.warm()
+        return report
 
     def ingest_bytes(self, name: str, data: bytes) -> IngestReport:
         """Ingest an uploaded file (moderators' ``/sources add``); the name decides the loader.
@@ -232,11 +234,13 @@ class Engine:
         """
         safe = Path(name).name
         if self._uploads is None:
-            return self._ingestor.ingest_file_bytes(safe, data, origin=f"upload:{safe}")
-        self._uploads.mkdir(parents=True, exist_ok=True)
-        target = self._uploads / safe
-        report = self._ingestor.ingest_file_bytes(safe, data, origin=str(target.resolve()))
-        target.write_bytes(data)  # only once it parsed: a broken upload leaves nothing behind
+            report = self._ingestor.ingest_file_bytes(safe, data, origin=f"upload:{safe}")
+        else:
+            self._uploads.mkdir(parents=True, exist_ok=True)
+            target = self._uploads / safe
+            report = self._ingestor.ingest_file_bytes(safe, data, origin=str(target.resolve()))
+            target.write_bytes(data)  # only once it parsed: a broken upload leaves nothing behind
+        self.store.warm()
         return report
 
     def remove_document(self, source: str) -> bool:
@@ -252,6 +256,7 @@ class Engine:
             path = Path(doc.origin)
             if self._uploads is not None and path.parent == self._uploads.resolve():
                 path.unlink(missing_ok=True)
+        self.store.warm()
         return True
 
 

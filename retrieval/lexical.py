@@ -7,7 +7,6 @@ catches them. The index is saved next to the store with the Chroma revision it r
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 import shutil
@@ -17,6 +16,7 @@ from typing import Any
 
 import bm25s
 import numpy as np
+import orjson
 import Stemmer
 
 from retrieval.models import Chunk, PassageKind, SearchFilters
@@ -91,11 +91,14 @@ class LexicalIndex:
             self._bm25.index(tokenised, show_progress=False)
         self._doc_bm25 = bm25s.BM25() if chunks else None
         if self._doc_bm25 is not None:
+            # A document's terms are its title's plus its chunks' in order, reusing the chunk
+            # tokens: the overlaps count twice, which BM25's length normalisation absorbs.
             titles = self._chunks.columns["title"]
             self._doc_bm25.index(
                 [
-                    self.analyzer.terms(f"{titles[self._by_doc[d][0]]}\n{self.document_text(d)}")
-                    for d in self._doc_ids
+                    self.analyzer.terms(titles[rows[0]])
+                    + [term for row in rows for term in tokenised[row]]
+                    for rows in self._by_doc.values()
                 ],
                 show_progress=False,
             )
@@ -108,10 +111,11 @@ class LexicalIndex:
         if not marker.exists():
             return False
         try:
-            saved = json.loads(marker.read_text())
+            saved = orjson.loads(marker.read_bytes())
             if saved.get("revision") != revision:
                 return False
-            self._chunks = ChunkTable(json.loads((self._dir / "chunks.json").read_text()))
+            # orjson: the chunk table is the bulk of a cold start's reading (24 MB on Reuters).
+            self._chunks = ChunkTable(orjson.loads((self._dir / "chunks.json").read_bytes()))
             self._idf = saved.get("idf", {})
             self._bm25, self._doc_bm25 = (
                 (
@@ -134,8 +138,8 @@ class LexicalIndex:
             self._bm25.save(str(tmp / "bm25"), show_progress=False)
         if self._doc_bm25 is not None:
             self._doc_bm25.save(str(tmp / "doc_bm25"), show_progress=False)
-        (tmp / "chunks.json").write_text(json.dumps(self._chunks.columns))
-        (tmp / "revision.json").write_text(json.dumps({"revision": revision, "idf": self._idf}))
+        (tmp / "chunks.json").write_bytes(orjson.dumps(self._chunks.columns))
+        (tmp / "revision.json").write_bytes(orjson.dumps({"revision": revision, "idf": self._idf}))
         shutil.rmtree(self._dir, ignore_errors=True)
         tmp.rename(self._dir)  # readers see the old index or the new one, never half of each
 

@@ -380,5 +380,9 @@ class ChunkStore:
         return self._current_lexical().document_text(doc_id)
 
     def warm(self) -> None:
-        """Load the lexical index now, so the first question does not pay for it."""
+        """Load (or rebuild) the sidecars now, so the next question does not pay for it.
+
+        The engine calls this after every change it makes: the rebuild then belongs to the
+        moderator's ingest or upload, not to a member's question.
+        """
         self._fresh_lexical()

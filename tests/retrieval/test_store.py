@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,21 @@ def test_whole_document_rankings_follow_ingest_and_see_titles(
     assert zoo not in [d for d, _ in reader.store.dense_documents("zoo calf", k=50, filters=late)]
     writer.remove_document("zoo-1")
     assert zoo not in [d for d, _ in reader.store.dense_documents("zoo calf", k=50)]
+
+
+def test_ingest_leaves_the_sidecars_built_for_the_next_question(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    store_dir = tmp_path / "store"
+    engine = make_engine(newsbot_store=store_dir)
+    engine.ingest_paths([SEEDS])
+    sidecar = store_dir / "lexical" / "newsbot"
+    saved = json.loads((sidecar / "revision.json").read_text())["revision"]
+    assert (store_dir / "lexical" / "newsbot.centroids" / "centroids.npy").is_file()
+    # A second process finds them current and loads rather than rebuilds them.
+    other = make_engine(newsbot_store=store_dir)
+    before = (sidecar / "chunks.json").stat().st_mtime_ns
+    assert other.store.lexical("Ushakov", k=1)
+    assert (sidecar / "chunks.json").stat().st_mtime_ns == before
+    engine.ingest_bytes("note.txt", b"The museum in Vladivostok reopened after repairs.\n")
+    assert json.loads((sidecar / "revision.json").read_text())["revision"] == saved + 1
