@@ -43,6 +43,15 @@ RULES = [
         "(unconfirmed) Putin reached out to Kim Jong-un seeking assistance in the form of weapons.",
     ),
     ("Trump is probably so jealous", "Trump is probably jealous of the two leaders."),
+    ("blood alliance", "Experts described the visit as a blood alliance."),
+    (
+        "decrease his reliance on China",
+        "The alliance lets Kim Jong Un decrease his reliance on China.",
+    ),
+    (
+        "transfer of artillery from North Korea",
+        "A US official disclosed a transfer of artillery from North Korea to Russia.",
+    ),
 ]
 INVENTED = "Russia delivered 400 fighter jets to North Korea in 2021."
 
