@@ -7,7 +7,7 @@ Everything else receives its collaborators through constructors, so this module 
 from __future__ import annotations
 
 from retrieval.claims import ClaimAssessor
-from retrieval.embeddings import WordLlamaEmbedder, make_embedder
+from retrieval.embeddings import BackgroundLoaded, WordLlamaEmbedder, make_embedder
 from retrieval.engine import Engine, StreamingAnswerer
 from retrieval.extractive import ExtractiveAnswerer
 from retrieval.followups import heuristic_rewrite
@@ -23,7 +23,7 @@ from retrieval.summary.factory import make_summariser
 def build_embedder(settings: Settings) -> Embedder:
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     return make_embedder(
-        settings.newsbot_embeddings, api_key=key, base_url=settings.openai_base_url
+        settings.newsbot_embeddings, api_key=key, base_url=settings.openai_base_url, background=True
     )
 
 
@@ -40,8 +40,9 @@ def build_engine(
     the many sentence comparisons per question or summary (ranking, corroboration), where it is
     ~100x cheaper and good enough.
     """
+    # Both models load on threads while the store opens below (a cold start's biggest overlap).
     embedder = embedder or build_embedder(settings)
-    sentence_embedder = sentence_embedder or WordLlamaEmbedder()
+    sentence_embedder = sentence_embedder or BackgroundLoaded(WordLlamaEmbedder)
     client = make_client(
         settings.newsbot_store, host=settings.chroma_host, port=settings.chroma_port
     )

@@ -91,7 +91,9 @@ class CentroidIndex:
         """Documents by cosine similarity of their centroid to ``vector`` (unit length)."""
         if not self._doc_ids:
             return []
-        scores = self._matrix @ np.asarray(vector, dtype=np.float32)
+        # einsum, not ``@``: a BLAS matrix-vector product wakes OpenBLAS's thread pool, whose
+        # threads then spin beside onnxruntime's and slowed a whole answer by ~40 ms (Reuters).
+        scores = np.einsum("ij,j->i", self._matrix, np.asarray(vector, dtype=np.float32))
         mask = filter_mask(filters, self._date_ord, self._sources)
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)

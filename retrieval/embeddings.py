@@ -7,6 +7,7 @@ configured endpoint): nothing is downloaded at run time, so a fresh machine with
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -126,17 +127,62 @@ class OpenAIEmbedder:
         return matrix
 
 
+class BackgroundLoaded:
+    """A local model that loads on a thread while the caller goes on opening the store.
+
+    Loading MiniLM and WordLlama takes about 0.9 s and mostly releases the GIL (file reads, hashing,
+    onnxruntime's session set-up), so a fresh process overlaps it with opening Chroma and loading
+    the sidecars. ``name`` and ``dimension`` are known before the model is, which is all the store
+    needs to check the collection; the first ``embed_batch`` waits for the model.
+    """
+
+    def __init__(self, model: type[MiniLMEmbedder] | type[WordLlamaEmbedder]) -> None:
+        self.name = model.name
+        self.dimension = model.dimension
+        self._model: Embedder | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._load, args=(model,), name=f"load-{model.name}", daemon=True
+        )
+        self._thread.start()
+
+    def _load(self, model: type[MiniLMEmbedder] | type[WordLlamaEmbedder]) -> None:
+        try:
+            self._model = model()
+        except BaseException as exc:  # handed to the caller of embed_batch, not lost in the thread
+            self._error = exc
+
+    def loaded(self) -> Embedder:
+        self._thread.join()
+        if self._model is None:
+            raise EmbeddingModelError(f"{self.name} failed to load: {self._error}") from self._error
+        return self._model
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self.loaded().embed_batch(texts)
+
+
 def make_embedder(
-    spec: str, *, api_key: str | None = None, base_url: str | None = None
+    spec: str,
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    background: bool = False,
 ) -> Embedder:
-    """Build the model named by ``NEWSBOT_EMBEDDINGS``: ``minilm``, ``wordllama`` or ``openai:MODEL``."""
+    """Build the model named by ``NEWSBOT_EMBEDDINGS``: ``minilm``, ``wordllama`` or ``openai:MODEL``.
+
+    ``background`` loads a local model on a thread (see :class:`BackgroundLoaded`).
+    """
     key = spec.strip().lower()
+    model: type[MiniLMEmbedder] | type[WordLlamaEmbedder]
     if key in {"minilm", "all-minilm-l6-v2", MiniLMEmbedder.name.lower()}:
-        return MiniLMEmbedder()
-    if key in {"wordllama", WordLlamaEmbedder.name.lower()}:
-        return WordLlamaEmbedder()
-    if key.startswith("openai:"):
+        model = MiniLMEmbedder
+    elif key in {"wordllama", WordLlamaEmbedder.name.lower()}:
+        model = WordLlamaEmbedder
+    elif key.startswith("openai:"):
         return OpenAIEmbedder(spec.split(":", 1)[1], api_key=api_key, base_url=base_url)
-    raise EmbeddingModelError(
-        f"unknown embedding model {spec!r}: use minilm, wordllama or openai:MODEL"
-    )
+    else:
+        raise EmbeddingModelError(
+            f"unknown embedding model {spec!r}: use minilm, wordllama or openai:MODEL"
+        )
+    return BackgroundLoaded(model) if background else model()

@@ -114,8 +114,13 @@ class Engine:
 
     # -- set-up ------------------------------------------------------------------------------
     def ensure_documents(self, notify: Notify | None = None) -> IngestReport | None:
-        """Ingest the bundled collection when the store is empty, so the demo needs no set-up."""
+        """Make the store ready to answer before the first question arrives.
+
+        An empty store gets the bundled collection, so the demo needs no set-up; otherwise the
+        indexes load now, while the embedding models are still loading on their threads.
+        """
         if self._default_documents is None or not self.store.is_empty():
+            self.store.warm()
             return None
         if notify:
             notify(

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from retrieval.embeddings import (
+    BackgroundLoaded,
     EmbeddingModelError,
     MiniLMEmbedder,
     WordLlamaEmbedder,
@@ -54,3 +55,24 @@ def test_langchain_adapter_returns_plain_lists(wordllama: WordLlamaEmbedder) -> 
     vector = adapter.embed_query("Kim met Putin")
     assert isinstance(vector, list) and len(vector) == wordllama.dimension
     assert isinstance(vector[0], float)
+
+
+def test_a_background_model_is_named_at_once_and_embeds_like_the_model(
+    wordllama: WordLlamaEmbedder,
+) -> None:
+    loading = make_embedder("wordllama", background=True)
+    assert isinstance(loading, BackgroundLoaded)
+    assert (loading.name, loading.dimension) == (wordllama.name, wordllama.dimension)
+    texts = ["Kim met Putin", "Oil prices rose"]
+    assert np.allclose(loading.embed_batch(texts), wordllama.embed_batch(texts))
+
+
+class _BrokenModel(WordLlamaEmbedder):
+    def __init__(self) -> None:
+        raise OSError("model file is truncated")
+
+
+def test_a_model_that_fails_to_load_in_the_background_says_so_when_used() -> None:
+    loading = BackgroundLoaded(_BrokenModel)
+    with pytest.raises(EmbeddingModelError, match="failed to load: model file is truncated"):
+        loading.embed_batch(["anything"])
