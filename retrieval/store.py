@@ -346,10 +346,16 @@ class ChunkStore:
         ]
 
     def _embed_query(self, query: str) -> np.ndarray:
-        """The query's vector, kept for the next call: chunk and document search share it."""
-        if self._query_vector is None or self._query_vector[0] != query:
-            self._query_vector = (query, self._embedder.embed_batch([query])[0])
-        return self._query_vector[1]
+        """The query's vector, kept for the next call: chunk and document search share it.
+
+        Read once into a local: the bot answers on several threads, and another question may
+        replace the cached pair between a check and a use.
+        """
+        cached = self._query_vector
+        if cached is None or cached[0] != query:
+            cached = (query, self._embedder.embed_batch([query])[0])
+            self._query_vector = cached
+        return cached[1]
 
     def dense_documents(
         self, query: str, *, k: int, filters: SearchFilters | None = None
