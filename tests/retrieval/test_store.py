@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.embeddings import WordLlamaEmbedder
+from retrieval.engine import Engine
 from retrieval.loaders import LoadError
 from retrieval.models import SearchFilters
 from retrieval.store import ChunkStore, EmbeddingMismatchError, StoreError, make_client
@@ -74,13 +75,18 @@ def test_opening_a_store_with_another_embedding_model_is_refused(
         ChunkStore(client, wordllama, collection="newsbot", sidecar_dir=tmp_path / "lex")
 
 
-def test_lexical_index_is_rebuilt_when_the_collection_changed_elsewhere(
-    make_engine: EngineFactory, tmp_path: Path
-) -> None:
-    store_dir = tmp_path / "store"
+def _reader_and_writer(make_engine: EngineFactory, store_dir: Path) -> tuple[Engine, Engine]:
+    """Two engines on one store, as two processes would be; the writer has ingested the seeds."""
     reader = make_engine(newsbot_store=store_dir)
     writer = make_engine(newsbot_store=store_dir)
     writer.ingest_paths([SEEDS])
+    return reader, writer
+
+
+def test_lexical_index_is_rebuilt_when_the_collection_changed_elsewhere(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    reader, writer = _reader_and_writer(make_engine, tmp_path / "store")
     assert reader.store.lexical("Ushakov itinerary", k=1)[0][0].source.startswith("003_")
     extra = tmp_path / "extra.txt"
     extra.write_text("The zoo in Pyongyang welcomed a baby giraffe named Ushakov-the-tall.\n")
@@ -130,10 +136,7 @@ def test_uploads_are_kept_survive_prune_and_can_be_removed(
 def test_whole_document_rankings_follow_ingest_and_see_titles(
     make_engine: EngineFactory, tmp_path: Path
 ) -> None:
-    store_dir = tmp_path / "store"
-    reader = make_engine(newsbot_store=store_dir)
-    writer = make_engine(newsbot_store=store_dir)
-    writer.ingest_paths([SEEDS])
+    reader, writer = _reader_and_writer(make_engine, tmp_path / "store")
     feed = tmp_path / "feed.jsonl"
     feed.write_text(
         '{"source": "zoo-1", "title": "Giraffe born in Pyongyang", "date": "2023-10-02", '
