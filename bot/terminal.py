@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from retrieval.citations import by_source
 from retrieval.models import Answer, Citation, NoteKind, PassageKind, Summary
 
 NOTE_LABELS = {
@@ -21,13 +22,17 @@ def _markers(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-def _source_line(c: Citation | None, n: int, title: str, date: str, link: str | None) -> Text:
-    line = Text(f"  [{n}] ", style="bold")
+def _source_line(
+    c: Citation | None, numbers: tuple[int, ...], title: str, date: str, link: str | None
+) -> Text:
+    line = Text(f"  {_markers(numbers)} ", style="bold")
     line.append(title or "(untitled)")
     line.append(f" - {date}", style="dim")
     if link:
         line.append(f"  {link}", style="underline blue")
     if c is not None:
+        if c.kind is PassageKind.COMMENT:
+            line.append(" · reader comment", style="magenta")
         line.append(f"  ({c.document})", style="dim")
     return line
 
@@ -55,9 +60,9 @@ def render_answer(answer: Answer) -> RenderableType:
             parts.append(line)
     if answer.citations:
         parts.append(Text("\nSources", style="bold underline"))
-        for c in answer.citations:
+        for numbers, c in by_source(answer.citations):
             date = c.date.isoformat() if c.date else "undated"
-            parts.append(_source_line(c, c.n, c.title, date, c.url))
+            parts.append(_source_line(c, numbers, c.title, date, c.url))
     return Group(*parts)
 
 
@@ -86,5 +91,5 @@ def render_summary(summary: Summary) -> RenderableType:
         parts.append(Text("\nSources", style="bold underline"))
         for s in summary.sources:
             date = s.date.isoformat() if s.date else "undated"
-            parts.append(_source_line(None, s.n, s.title, date, s.url))
+            parts.append(_source_line(None, (s.n,), s.title, date, s.url))
     return Group(*parts)

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from retrieval.models import Citation, Passage
+from retrieval.models import Citation, Passage, PassageKind
 
 
 def citation_for(n: int, passage: Passage) -> Citation:
@@ -24,6 +24,23 @@ def citation_for(n: int, passage: Passage) -> Citation:
         kind=chunk.kind,
         chunk_id=chunk.chunk_id,
     )
+
+
+def by_source(citations: Sequence[Citation]) -> list[tuple[tuple[int, ...], Citation]]:
+    """Citations grouped by the document they quote, in first-cited order.
+
+    An answer often quotes several passages of one article; a source list that repeats the article
+    once per passage reads as if there were several sources. Reader comments stay apart from the
+    article they sit under, because a list line says which of the two a marker points at.
+    """
+    groups: dict[tuple[str, bool], tuple[list[int], Citation]] = {}
+    for c in citations:
+        key = (c.document, c.kind is PassageKind.COMMENT)
+        if key in groups:
+            groups[key][0].append(c.n)
+        else:
+            groups[key] = ([c.n], c)
+    return [(tuple(numbers), first) for numbers, first in groups.values()]
 
 
 def answer_id(question: str, text: str) -> str:

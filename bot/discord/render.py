@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.discord.textsplit import pack_lines, shorten, split_text
+from retrieval.citations import by_source
 from retrieval.models import (
     Answer,
     AnswerSentence,
@@ -92,18 +93,23 @@ def format_date(date: dt.date | None) -> str:
 
 
 def source_line(
-    n: int, title: str, url: str | None, date: dt.date | None, *, comment: bool = False
+    numbers: Sequence[int],
+    title: str,
+    url: str | None,
+    date: dt.date | None,
+    *,
+    comment: bool = False,
 ) -> str:
-    """``[n] title - date``; the title links to ``<url>`` if any (angle brackets: no preview)."""
+    """``[1][3] title - date``; the title links to ``<url>`` if any (angle brackets: no preview)."""
     label = _link_text(shorten(title or "untitled", 200))
     linked = f"[{label}](<{url}>)" if url else label
     suffix = " · reader comment" if comment else ""
-    return f"[{n}] {linked} - {format_date(date)}{suffix}"
+    return f"{markers(numbers)} {linked} - {format_date(date)}{suffix}"
 
 
-def citation_line(citation: Citation) -> str:
+def citation_line(numbers: Sequence[int], citation: Citation) -> str:
     return source_line(
-        citation.n,
+        numbers,
         citation.title or citation.document,
         citation.url,
         citation.date,
@@ -231,7 +237,8 @@ def answer_messages(answer: Answer) -> Messages:
     if note_lines:
         sections.append(Section("⚠️ Notes", tuple(note_lines)))
     if answer.citations:
-        sections.append(Section("Sources", tuple(citation_line(c) for c in answer.citations)))
+        lines = tuple(citation_line(numbers, c) for numbers, c in by_source(answer.citations))
+        sections.append(Section("Sources", lines))
     if answer.notices:
         sections.append(notices)
     footer = DONE_FOOTER + (" · checked against its sources" if answer.mode == "llm" else "")
@@ -325,7 +332,7 @@ def _timeline_line(entry: TimelineEntry) -> str:
 
 
 def _summary_source_line(source: SummarySource) -> str:
-    return source_line(source.n, source.title or source.document, source.url, source.date)
+    return source_line((source.n,), source.title or source.document, source.url, source.date)
 
 
 def summary_messages(summary: Summary, request: SummaryRequest) -> Messages:

@@ -252,6 +252,24 @@ def test_reader_comment_label_only_when_all_cited_passages_are_comments() -> Non
 
 
 def test_undated_sources_say_undated() -> None:
-    line = render.source_line(3, "T", None, None)
+    line = render.source_line((3,), "T", None, None)
     assert line == "[3] T - undated"
     assert render.format_date(dt.date(2024, 1, 2)) == "2024-01-02"
+
+
+def test_passages_of_one_document_share_a_source_line() -> None:
+    answer = sample_answer(
+        citations=(
+            citation(1, document="a.txt", title="Alliance"),
+            citation(2, document="b.txt", title="Visit"),
+            citation(3, document="a.txt", title="Alliance"),
+            citation(4, document="a.txt", title="Alliance", kind=PassageKind.COMMENT),
+        ),
+        notes=(),
+    )
+    lines = field(render.answer_messages(answer), "Sources").splitlines()
+    assert lines == [
+        "[1][3] [Alliance](<https://example.org/a>) - 2023-11-09",
+        "[2] [Visit](<https://example.org/a>) - 2023-11-09",
+        "[4] [Alliance](<https://example.org/a>) - 2023-11-09 · reader comment",
+    ]
