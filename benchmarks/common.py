@@ -98,7 +98,11 @@ def save(name: str, result: dict[str, Any]) -> Path:
     result = {
         "benchmark": name,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(), "cpu_count": _cpus()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpu_count": _cpus(),
+            "cpu": _cpu_model(),
+        },
         **result,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -106,6 +110,18 @@ def save(name: str, result: dict[str, Any]) -> Path:
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return path
+
+
+def _cpu_model() -> str:
+    """Figures from two machines of the same kind differed twofold; the CPU model tells them apart."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 def _cpus() -> int:
