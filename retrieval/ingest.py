@@ -19,6 +19,7 @@ from retrieval.store import ChunkStore
 ProgressCallback = Callable[[int, int], None]
 
 _BATCH_CHUNKS = 256  # chunks embedded per store write: big enough to batch, small enough to report
+_LOOKUP_BY_ID = 500  # up to this many documents, an ingest reads their stored states by id
 
 
 class Ingestor:
@@ -66,7 +67,10 @@ class Ingestor:
     def _write(
         self, documents: Sequence[Document], progress: ProgressCallback | None
     ) -> tuple[int, int, int]:
-        states = self._store.document_states()
+        # A few documents (an upload, a small folder) are looked up by id; a large run reads all
+        # states in one scan, cheaper than thousands of ids in one filter.
+        few = len(documents) <= _LOOKUP_BY_ID
+        states = self._store.document_states({d.doc_id for d in documents} if few else None)
         pending: list[tuple[Document, Sequence[Chunk]]] = []
         pending_chunks = 0
         added = unchanged = written = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -179,34 +179,48 @@ class ChunkStore:
         revision = self._revision()
         if self._lexical_revision == revision:
             return self._lexical
-        if not self._lexical.load(revision):
-            chunks = list(self.iter_chunks())
+        need_lexical = not self._lexical.load(revision)
+        need_centroids = not self._centroids.load(revision)
+        if need_lexical and need_centroids:
+            # One pass over Chroma for both: each full read costs seconds on a large store.
+            chunks: list[Chunk] = []
+            vectors: list[tuple[str, str, int, np.ndarray]] = []
+            for chunk, vector in self._iter_records(vectors=True):
+                chunks.append(chunk)
+                if vector is not None:
+                    vectors.append((chunk.doc_id, chunk.source, _date_ordinal(chunk.date), vector))
             self._lexical.build(chunks, revision)
-        if not self._centroids.load(revision):
+            self._centroids.build(vectors, revision)
+        elif need_lexical:
+            self._lexical.build(list(self.iter_chunks()), revision)
+        elif need_centroids:
             self._centroids.build(self._iter_vectors(), revision)
         self._lexical_revision = revision
         return self._lexical
 
-    def _iter_vectors(self) -> Iterator[tuple[str, str, int, np.ndarray]]:
+    def _iter_records(
+        self, *, vectors: bool = False, where: dict[str, Any] | None = None
+    ) -> Iterator[tuple[Chunk, np.ndarray | None]]:
+        include: list[Any] = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
         offset = 0
         while True:
-            page = self._collection.get(
-                include=["metadatas", "embeddings"], limit=_PAGE, offset=offset
-            )
-            if not page["ids"]:
+            page = self._collection.get(where=where, include=include, limit=_PAGE, offset=offset)
+            ids = page["ids"]
+            if not ids:
                 return
-            vectors = page["embeddings"]
-            if vectors is None:
-                return
-            for meta, vector in zip(page["metadatas"] or [], vectors, strict=True):
-                m: dict[str, Any] = dict(meta or {})
-                yield (
-                    str(m["doc_id"]),
-                    str(m["source"]),
-                    int(m.get("date_ord") or 0),
-                    np.asarray(vector, dtype=np.float32),
-                )
-            offset += len(page["ids"])
+            docs = page["documents"] or []
+            metas = page["metadatas"] or []
+            embedded = page.get("embeddings") if vectors else None
+            for i, (chunk_id, text, meta) in enumerate(zip(ids, docs, metas, strict=True)):
+                chunk = chunk_from_record(chunk_id, text or "", dict(meta or {}))
+                vector = None if embedded is None else np.asarray(embedded[i], dtype=np.float32)
+                yield chunk, vector
+            offset += len(ids)
+
+    def _iter_vectors(self) -> Iterator[tuple[str, str, int, np.ndarray]]:
+        for chunk, vector in self._iter_records(vectors=True):
+            if vector is not None:
+                yield chunk.doc_id, chunk.source, _date_ordinal(chunk.date), vector
 
     # -- writes ----------------------------------------------------------------------------
     def upsert_many(self, items: Sequence[tuple[Document, Sequence[Chunk]]]) -> int:
@@ -255,23 +269,8 @@ class ChunkStore:
         return not self._collection.get(limit=1, include=[])["ids"]
 
     def iter_chunks(self, filters: SearchFilters | None = None) -> Iterable[Chunk]:
-        where = chroma_where(filters)
-        offset = 0
-        while True:
-            page = self._collection.get(
-                where=where,
-                include=["documents", "metadatas"],
-                limit=_PAGE,
-                offset=offset,
-            )
-            ids = page["ids"]
-            if not ids:
-                return
-            docs = page["documents"] or []
-            metas = page["metadatas"] or []
-            for chunk_id, text, meta in zip(ids, docs, metas, strict=True):
-                yield chunk_from_record(chunk_id, text or "", dict(meta or {}))
-            offset += len(ids)
+        for chunk, _ in self._iter_records(where=chroma_where(filters)):
+            yield chunk
 
     def chunks(self, filters: SearchFilters | None = None) -> list[Chunk]:
         """All chunks matching ``filters``, in document then position order."""
@@ -279,12 +278,23 @@ class ChunkStore:
         found.sort(key=lambda c: (c.source, c.position))
         return found
 
-    def document_states(self) -> dict[str, tuple[str, str]]:
-        """doc_id -> (origin, content_hash), to decide what an ingest run must (re)write."""
+    def document_states(self, doc_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
+        """doc_id -> (origin, content_hash), to decide what an ingest run must (re)write.
+
+        With ``doc_ids``, only those documents are read: an upload of one file into a large store
+        should not scan every chunk's metadata (seconds on the Reuters store).
+        """
+        if doc_ids is not None and not doc_ids:
+            return {}
+        where: dict[str, Any] | None = (
+            None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
+        )
         states: dict[str, tuple[str, str]] = {}
         offset = 0
         while True:
-            page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            page = self._collection.get(
+                where=where, include=["metadatas"], limit=_PAGE, offset=offset
+            )
             if not page["ids"]:
                 return states
             for meta in page["metadatas"] or []:

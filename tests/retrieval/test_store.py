@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,35 @@ def test_ingest_leaves_the_sidecars_built_for_the_next_question(
     assert (sidecar / "chunks.json").stat().st_mtime_ns == before
     engine.ingest_bytes("note.txt", b"The museum in Vladivostok reopened after repairs.\n")
     assert json.loads((sidecar / "revision.json").read_text())["revision"] == saved + 1
+
+
+def test_a_few_documents_are_looked_up_by_id(make_engine: EngineFactory, tmp_path: Path) -> None:
+    engine = make_engine(newsbot_store=tmp_path / "store")
+    engine.ingest_paths([_copy_seeds(tmp_path / "docs")])
+    everything = engine.store.document_states()
+    assert len(everything) == 5
+    one = next(iter(everything))
+    assert engine.store.document_states({one}) == {one: everything[one]}
+    assert engine.store.document_states({"no-such-document"}) == {}
+    assert engine.store.document_states(set()) == {}
+    # An upload reads only its own state, and still knows when nothing changed.
+    data = b"The museum in Vladivostok reopened after repairs.\n"
+    assert engine.ingest_bytes("note.txt", data).added == 1
+    again = engine.ingest_bytes("note.txt", data)
+    assert (again.added, again.unchanged) == (0, 1)
+
+
+def test_centroids_rebuilt_alone_match_those_built_with_the_bm25_index(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    store_dir = tmp_path / "store"
+    engine = make_engine(newsbot_store=store_dir)
+    engine.ingest_paths([SEEDS])  # both sidecars from one pass over Chroma
+    query = "Kim Jong Un visit to Russia"
+    expected = engine.store.dense_documents(query, k=5)
+    shutil.rmtree(store_dir / "lexical" / "newsbot.centroids")
+    other = make_engine(newsbot_store=store_dir)
+    rebuilt = other.store.dense_documents(query, k=5)
+    assert [d for d, _ in rebuilt] == [d for d, _ in expected]
+    assert [s for _, s in rebuilt] == pytest.approx([s for _, s in expected], abs=1e-5)
+    assert (store_dir / "lexical" / "newsbot.centroids" / "centroids.npy").is_file()
