@@ -12,7 +12,7 @@ from bot.discord import render
 from bot.discord.ask_cog import AskCog
 from bot.discord.summary_cog import SummaryCog
 from retrieval.engine import Engine
-from retrieval.models import SummaryKind, SummaryRequest
+from retrieval.models import PassageKind, SummaryKind, SummaryRequest
 from tests.bot.fakes import invoke, make_interaction, make_services, pings_nobody
 
 pytestmark = pytest.mark.slow
@@ -34,12 +34,17 @@ async def test_ask_over_the_seeds_answers_with_linked_sources(
     assert embeds[-1].footer.text.startswith(render.DONE_FOOTER)
     assert "[1]" in (embeds[0].description or "")
     sources = "\n".join(f.value or "" for e in embeds for f in e.fields if f.name == "Sources")
-    assert sources.startswith("[1] ")
+    assert sources.startswith("[1]")
     ids = [item.custom_id for item in final["view"].children]
     assert ids[0].startswith("newsbot:sources:")
     answer_id = ids[0].removeprefix("newsbot:sources:")
     stored = services.store.answer(answer_id)
     assert stored is not None and stored.citations
+    # Every citation is listed once, on its document's line.
+    for c in stored.citations:
+        assert sources.count(f"[{c.n}]") == 1
+    listed = {(c.document, c.kind is PassageKind.COMMENT) for c in stored.citations}
+    assert len(sources.splitlines()) == len(listed)
 
 
 async def test_abstains_politely_on_an_unrelated_question(
