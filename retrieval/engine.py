@@ -250,19 +250,32 @@ class Engine:
 
     def remove_document(self, source: str) -> bool:
         """Remove a document by its source name or title; False when nothing matched."""
-        wanted = source.strip().lower()
-        matches = [
-            d for d in self.documents() if wanted in {d.source.lower(), d.title.lower(), d.doc_id}
-        ]
+        matches = self.store.find_documents(source)
         if not matches:
             return False
         self.store.delete_documents([d.doc_id for d in matches])
-        for doc in matches:
-            path = Path(doc.origin)
-            if self._uploads is not None and path.parent == self._uploads.resolve():
-                path.unlink(missing_ok=True)
+        self._drop_unused_uploads({d.origin for d in matches})
         self.store.warm()
         return True
+
+    def _drop_unused_uploads(self, origins: set[str]) -> None:
+        """Delete uploaded files that no stored document comes from any more.
+
+        A JSONL upload holds several documents (origins ``file#line``): its file stays until the
+        last of them is removed, so what is left keeps surviving ``ingest --prune``.
+        """
+        if self._uploads is None:
+            return
+        uploads = self._uploads.resolve()
+        files = {Path(o.split("#", 1)[0]) for o in origins}
+        files = {f for f in files if f.parent == uploads}
+        if any("#" in o for o in origins):
+            still_used = {
+                Path(origin.split("#", 1)[0]) for origin, _ in self.store.document_states().values()
+            }
+            files -= still_used
+        for path in files:
+            path.unlink(missing_ok=True)
 
 
 def _ms(since: float) -> float:

@@ -184,6 +184,17 @@ class LexicalIndex:
     def idf(self) -> dict[str, float]:
         return self._idf
 
+    def documents_named(self, name: str) -> list[str]:
+        """Ids of the documents whose source, title or id is ``name``, ignoring case."""
+        wanted = name.strip().lower()
+        columns = self._chunks.columns
+        return [
+            doc_id
+            for doc_id, rows in self._by_doc.items()
+            if wanted
+            in (columns["src"][rows[0]].lower(), columns["title"][rows[0]].lower(), doc_id)
+        ]
+
     def document_text(self, doc_id: str) -> str:
         """Reassemble a document's text from its overlapping chunks, using their offsets."""
         text = ""

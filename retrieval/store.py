@@ -305,12 +305,29 @@ class ChunkStore:
                 )
             offset += len(page["ids"])
 
-    def documents(self) -> list[DocumentInfo]:
+    def find_documents(self, name: str) -> list[DocumentInfo]:
+        """Documents whose source name, title or id is ``name`` (any case).
+
+        Matched in the BM25 sidecar's chunk table, already in memory, rather than by reading every
+        chunk's metadata from Chroma (seconds on a large store): Chroma cannot compare ignoring case.
+        """
+        doc_ids = self._fresh_lexical().documents_named(name)
+        return self.documents(doc_ids) if doc_ids else []
+
+    def documents(self, doc_ids: Collection[str] | None = None) -> list[DocumentInfo]:
+        """Every stored document, or only those in ``doc_ids``, sorted by source name."""
+        if doc_ids is not None and not doc_ids:
+            return []
+        where: dict[str, Any] | None = (
+            None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
+        )
         infos: dict[str, DocumentInfo] = {}
         counts: dict[str, int] = {}
         offset = 0
         while True:
-            page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            page = self._collection.get(
+                where=where, include=["metadatas"], limit=_PAGE, offset=offset
+            )
             if not page["ids"]:
                 break
             for meta in page["metadatas"] or []:

@@ -211,3 +211,41 @@ def test_centroids_rebuilt_alone_match_those_built_with_the_bm25_index(
     assert [d for d, _ in rebuilt] == [d for d, _ in expected]
     assert [s for _, s in rebuilt] == pytest.approx([s for _, s in expected], abs=1e-5)
     assert (store_dir / "lexical" / "newsbot.centroids" / "centroids.npy").is_file()
+
+
+def test_documents_are_found_by_source_title_or_id_in_any_case(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    engine = make_engine(newsbot_store=tmp_path / "store")
+    engine.ingest_paths([_copy_seeds(tmp_path / "docs")])
+    engine.ingest_bytes(
+        "feed.jsonl", b'{"source": "zoo-1", "title": "Giraffe Born", "text": "A calf."}\n'
+    )
+    zoo = engine.store.find_documents("ZOO-1")
+    assert [d.source for d in zoo] == ["zoo-1"]
+    assert engine.store.find_documents("  giraffe born ") == zoo
+    assert engine.store.find_documents(zoo[0].doc_id) == zoo
+    assert zoo[0].origin.endswith("feed.jsonl#1") and zoo[0].chunks == 1
+    assert engine.store.find_documents("giraffe") == []  # a name, not a search
+    assert engine.store.documents({zoo[0].doc_id}) == zoo
+    assert engine.store.documents(set()) == []
+    assert engine.remove_document("Giraffe Born")
+    assert engine.store.find_documents("zoo-1") == []
+    assert len(engine.documents()) == 5
+
+
+def test_a_jsonl_upload_is_deleted_with_its_last_document(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    engine = make_engine(newsbot_store=tmp_path / "store")
+    feed = (
+        b'{"source": "zoo-1", "text": "A giraffe calf was born at the zoo."}\n'
+        b'{"source": "zoo-2", "text": "The zoo opened a new aquarium hall."}\n'
+    )
+    assert engine.ingest_bytes("zoo.jsonl", feed).added == 2
+    kept = tmp_path / "store" / "uploads" / "zoo.jsonl"
+    assert engine.remove_document("zoo-1")
+    assert kept.exists()  # zoo-2 still comes from it, and must keep surviving prune
+    assert engine.ingest_paths([], prune=True).removed == 0
+    assert engine.remove_document("zoo-2")
+    assert not kept.exists() and engine.documents() == []
