@@ -10,7 +10,6 @@ from the vectors Chroma already holds) and an exact scan is a few milliseconds e
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from retrieval.lexical import filter_mask
 from retrieval.models import SearchFilters
+from retrieval.sidecar_files import replaced_directory
 
 
 class CentroidIndex:
@@ -68,22 +68,18 @@ class CentroidIndex:
         return len(self._doc_ids) == len(matrix)
 
     def _save(self, revision: int) -> None:
-        tmp = self._dir.with_name(self._dir.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        np.save(tmp / "centroids.npy", self._matrix)
-        (tmp / "documents.json").write_text(
-            json.dumps(
-                {
-                    "revision": revision,
-                    "doc_ids": self._doc_ids,
-                    "sources": self._sources.tolist(),
-                    "date_ord": self._date_ord.tolist(),
-                }
+        with replaced_directory(self._dir) as tmp:
+            np.save(tmp / "centroids.npy", self._matrix)
+            (tmp / "documents.json").write_text(
+                json.dumps(
+                    {
+                        "revision": revision,
+                        "doc_ids": self._doc_ids,
+                        "sources": self._sources.tolist(),
+                        "date_ord": self._date_ord.tolist(),
+                    }
+                )
             )
-        )
-        shutil.rmtree(self._dir, ignore_errors=True)
-        tmp.rename(self._dir)
 
     def search(
         self, vector: np.ndarray, *, k: int, filters: SearchFilters | None = None

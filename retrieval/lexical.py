@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import orjson
 import Stemmer
 
 from retrieval.models import Chunk, PassageKind, SearchFilters
+from retrieval.sidecar_files import replaced_directory
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
@@ -130,17 +130,15 @@ class LexicalIndex:
         return True
 
     def _save(self, revision: int) -> None:
-        tmp = self._dir.with_name(self._dir.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self._bm25 is not None:
-            self._bm25.save(str(tmp / "bm25"), show_progress=False)
-        if self._doc_bm25 is not None:
-            self._doc_bm25.save(str(tmp / "doc_bm25"), show_progress=False)
-        (tmp / "chunks.json").write_bytes(orjson.dumps(self._chunks.columns))
-        (tmp / "revision.json").write_bytes(orjson.dumps({"revision": revision, "idf": self._idf}))
-        shutil.rmtree(self._dir, ignore_errors=True)
-        tmp.rename(self._dir)  # readers see the old index or the new one, never half of each
+        # Readers see the old index or the new one, never half of each.
+        with replaced_directory(self._dir) as tmp:
+            if self._bm25 is not None:
+                self._bm25.save(str(tmp / "bm25"), show_progress=False)
+            if self._doc_bm25 is not None:
+                self._doc_bm25.save(str(tmp / "doc_bm25"), show_progress=False)
+            (tmp / "chunks.json").write_bytes(orjson.dumps(self._chunks.columns))
+            marker = orjson.dumps({"revision": revision, "idf": self._idf})
+            (tmp / "revision.json").write_bytes(marker)
 
     def _index_arrays(self) -> None:
         columns = self._chunks.columns

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import chromadb
 import numpy as np
@@ -22,7 +23,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from retrieval.centroids import CentroidIndex
 from retrieval.interfaces import Embedder
-from retrieval.lexical import LexicalIndex
+from retrieval.lexical import Analyzer, LexicalIndex
 from retrieval.models import Chunk, Document, DocumentInfo, PassageKind, SearchFilters
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,12 @@ def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+class _Sidecars(NamedTuple):
+    revision: int
+    lexical: LexicalIndex
+    centroids: CentroidIndex
+
+
 class ChunkStore:
     """Reads and writes chunks; the engine and ingest pipeline are its only callers."""
 
@@ -152,9 +159,15 @@ class ChunkStore:
         else:
             _create_collection(client, collection, embedder)
         self._collection = client.get_collection(collection, embedding_function=None)
-        self._lexical = LexicalIndex(sidecar_dir / collection)
-        self._centroids = CentroidIndex(sidecar_dir / f"{collection}.centroids")
-        self._lexical_revision = -1
+        self._lexical_dir = sidecar_dir / collection
+        self._centroid_dir = sidecar_dir / f"{collection}.centroids"
+        self._analyzer = Analyzer()
+        # (revision, BM25 index, centroids), replaced as one: questions run on threads beside
+        # uploads, and a search must never see a table from one build and an index from another.
+        self._sidecars = _Sidecars(
+            -1, LexicalIndex(self._lexical_dir, self._analyzer), CentroidIndex(self._centroid_dir)
+        )
+        self._refresh = threading.Lock()
         self._query_vector: tuple[str, np.ndarray] | None = None
 
     # -- revision bookkeeping --------------------------------------------------------------
@@ -169,18 +182,31 @@ class ChunkStore:
         meta["embedding_model"] = self._embedder.name
         self._collection.modify(metadata=meta)
 
-    def _fresh_lexical(self) -> LexicalIndex:
-        """Return the BM25 index, rebuilding the sidecars if Chroma changed since they were built.
+    def _fresh_sidecars(self) -> _Sidecars:
+        """The sidecars for Chroma's current revision, loaded or rebuilt if it changed.
 
         Checked by each search (a few per question); the per-question helpers (:meth:`idf`,
-        :meth:`document_text`) use the sidecars as the last check left them.
+        :meth:`document_text`) use the sidecars as the last check left them. One thread rebuilds
+        while the others wait for it: a question just after a removal must not quote the
+        removed document from the old index.
         """
         self._collection = self._client.get_collection(self._name, embedding_function=None)
         revision = self._revision()
-        if self._lexical_revision == revision:
-            return self._lexical
-        need_lexical = not self._lexical.load(revision)
-        need_centroids = not self._centroids.load(revision)
+        current = self._sidecars
+        if current.revision == revision:
+            return current
+        with self._refresh:
+            current = self._sidecars
+            if current.revision != revision:
+                current = self._load_or_build(revision)
+                self._sidecars = current
+            return current
+
+    def _load_or_build(self, revision: int) -> _Sidecars:
+        lexical = LexicalIndex(self._lexical_dir, self._analyzer)
+        centroids = CentroidIndex(self._centroid_dir)
+        need_lexical = not lexical.load(revision)
+        need_centroids = not centroids.load(revision)
         if need_lexical and need_centroids:
             # One pass over Chroma for both: each full read costs seconds on a large store.
             chunks: list[Chunk] = []
@@ -189,14 +215,13 @@ class ChunkStore:
                 chunks.append(chunk)
                 if vector is not None:
                     vectors.append((chunk.doc_id, chunk.source, _date_ordinal(chunk.date), vector))
-            self._lexical.build(chunks, revision)
-            self._centroids.build(vectors, revision)
+            lexical.build(chunks, revision)
+            centroids.build(vectors, revision)
         elif need_lexical:
-            self._lexical.build(list(self.iter_chunks()), revision)
+            lexical.build(list(self.iter_chunks()), revision)
         elif need_centroids:
-            self._centroids.build(self._iter_vectors(), revision)
-        self._lexical_revision = revision
-        return self._lexical
+            centroids.build(self._iter_vectors(), revision)
+        return _Sidecars(revision, lexical, centroids)
 
     def _iter_records(
         self, *, vectors: bool = False, where: dict[str, Any] | None = None
@@ -311,7 +336,7 @@ class ChunkStore:
         Matched in the BM25 sidecar's chunk table, already in memory, rather than by reading every
         chunk's metadata from Chroma (seconds on a large store): Chroma cannot compare ignoring case.
         """
-        doc_ids = self._fresh_lexical().documents_named(name)
+        doc_ids = self._fresh_sidecars().lexical.documents_named(name)
         return self.documents(doc_ids) if doc_ids else []
 
     def documents(self, doc_ids: Collection[str] | None = None) -> list[DocumentInfo]:
@@ -388,22 +413,23 @@ class ChunkStore:
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:
         """Documents (ids) whose mean chunk vector is nearest the query's."""
-        self._fresh_lexical()  # the centroids are refreshed with the lexical sidecar
-        return self._centroids.search(self._embed_query(query), k=k, filters=filters)
+        centroids = self._fresh_sidecars().centroids
+        return centroids.search(self._embed_query(query), k=k, filters=filters)
 
     def lexical(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[Chunk, float]]:
-        return self._fresh_lexical().search(query, k=k, filters=filters)
+        return self._fresh_sidecars().lexical.search(query, k=k, filters=filters)
 
     def lexical_documents(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:
         """Documents (ids) by BM25 over their title and whole text."""
-        return self._fresh_lexical().search_documents(query, k=k, filters=filters)
+        return self._fresh_sidecars().lexical.search_documents(query, k=k, filters=filters)
 
     def _current_lexical(self) -> LexicalIndex:
-        return self._lexical if self._lexical_revision >= 0 else self._fresh_lexical()
+        current = self._sidecars
+        return current.lexical if current.revision >= 0 else self._fresh_sidecars().lexical
 
     def idf(self) -> dict[str, float]:
         """Inverse document frequency of stemmed terms, for scoring sentences within passages."""
@@ -420,7 +446,7 @@ class ChunkStore:
         a placeholder vector makes Chroma load the vector index too (about 0.5 s on the Reuters
         store), without waiting for the embedding model.
         """
-        self._fresh_lexical()
+        self._fresh_sidecars()
         if self._embedder.dimension and not self.is_empty():
             probe: Sequence[float] = [1.0] + [0.0] * (self._embedder.dimension - 1)
             self._collection.query(query_embeddings=[probe], n_results=1, include=[])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,41 @@ def test_a_jsonl_upload_is_deleted_with_its_last_document(
     assert engine.ingest_paths([], prune=True).removed == 0
     assert engine.remove_document("zoo-2")
     assert not kept.exists() and engine.documents() == []
+
+
+def test_questions_during_uploads_and_removals_see_one_whole_index(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    """Questions run on threads beside moderators' changes (the bot uses asyncio.to_thread)."""
+    engine = make_engine(newsbot_store=tmp_path / "store")
+    engine.ingest_paths([SEEDS])
+    stop = threading.Event()
+    problems: list[str] = []
+
+    def ask() -> None:
+        while not stop.is_set():
+            try:
+                for chunk, _ in engine.store.lexical("giraffe calf", k=5):
+                    if "giraffe" not in chunk.text.lower() and "calf" not in chunk.text.lower():
+                        problems.append(f"a BM25 hit without the words: {chunk.text[:60]!r}")
+                before = {d.doc_id for d in engine.documents()}
+                ranked = engine.store.dense_documents("zoo animals", k=10)
+                known = before | {d.doc_id for d in engine.documents()}
+                for doc_id, _ in ranked:
+                    if doc_id not in known:
+                        problems.append(f"a document not in the store ranked: {doc_id}")
+            except Exception as exc:  # any failure is the finding
+                problems.append(repr(exc))
+
+    readers = [threading.Thread(target=ask) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        for i in range(4):
+            engine.ingest_bytes(f"zoo{i}.txt", f"A giraffe calf number {i} was born.\n".encode())
+            assert engine.remove_document(f"zoo{i}.txt")
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert problems == []
