@@ -303,32 +303,34 @@ class ChunkStore:
         found.sort(key=lambda c: (c.source, c.position))
         return found
 
-    def document_states(self, doc_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
-        """doc_id -> (origin, content_hash), to decide what an ingest run must (re)write.
-
-        With ``doc_ids``, only those documents are read: an upload of one file into a large store
-        should not scan every chunk's metadata (seconds on the Reuters store).
-        """
+    def _iter_metadatas(self, doc_ids: Collection[str] | None) -> Iterator[dict[str, Any]]:
+        """Each chunk's metadata, of every document or only of those in ``doc_ids``."""
         if doc_ids is not None and not doc_ids:
-            return {}
+            return
         where: dict[str, Any] | None = (
             None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
         )
-        states: dict[str, tuple[str, str]] = {}
         offset = 0
         while True:
             page = self._collection.get(
                 where=where, include=["metadatas"], limit=_PAGE, offset=offset
             )
             if not page["ids"]:
-                return states
+                return
             for meta in page["metadatas"] or []:
-                m = dict(meta or {})
-                states[str(m["doc_id"])] = (
-                    str(m.get("origin", "")),
-                    str(m.get("content_hash", "")),
-                )
+                yield dict(meta or {})
             offset += len(page["ids"])
+
+    def document_states(self, doc_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
+        """doc_id -> (origin, content_hash), to decide what an ingest run must (re)write.
+
+        With ``doc_ids``, only those documents are read: an upload of one file into a large store
+        should not scan every chunk's metadata (seconds on the Reuters store).
+        """
+        return {
+            str(m["doc_id"]): (str(m.get("origin", "")), str(m.get("content_hash", "")))
+            for m in self._iter_metadatas(doc_ids)
+        }
 
     def find_documents(self, name: str) -> list[DocumentInfo]:
         """Documents whose source name, title or id is ``name`` (any case).
@@ -341,38 +343,24 @@ class ChunkStore:
 
     def documents(self, doc_ids: Collection[str] | None = None) -> list[DocumentInfo]:
         """Every stored document, or only those in ``doc_ids``, sorted by source name."""
-        if doc_ids is not None and not doc_ids:
-            return []
-        where: dict[str, Any] | None = (
-            None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
-        )
         infos: dict[str, DocumentInfo] = {}
         counts: dict[str, int] = {}
-        offset = 0
-        while True:
-            page = self._collection.get(
-                where=where, include=["metadatas"], limit=_PAGE, offset=offset
-            )
-            if not page["ids"]:
-                break
-            for meta in page["metadatas"] or []:
-                m = dict(meta or {})
-                doc_id = str(m["doc_id"])
-                counts[doc_id] = counts.get(doc_id, 0) + 1
-                if doc_id not in infos:
-                    added = str(m.get("added") or "")
-                    chunk = chunk_from_record("", "", m)
-                    infos[doc_id] = DocumentInfo(
-                        doc_id=doc_id,
-                        source=chunk.source,
-                        title=chunk.title,
-                        url=chunk.url,
-                        date=chunk.date,
-                        chunks=0,
-                        origin=str(m.get("origin", "")),
-                        added=dt.datetime.fromisoformat(added) if added else None,
-                    )
-            offset += len(page["ids"])
+        for m in self._iter_metadatas(doc_ids):
+            doc_id = str(m["doc_id"])
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+            if doc_id not in infos:
+                added = str(m.get("added") or "")
+                chunk = chunk_from_record("", "", m)
+                infos[doc_id] = DocumentInfo(
+                    doc_id=doc_id,
+                    source=chunk.source,
+                    title=chunk.title,
+                    url=chunk.url,
+                    date=chunk.date,
+                    chunks=0,
+                    origin=str(m.get("origin", "")),
+                    added=dt.datetime.fromisoformat(added) if added else None,
+                )
         result = [replace(info, chunks=counts[doc_id]) for doc_id, info in infos.items()]
         result.sort(key=lambda d: (d.source.lower(), d.doc_id))
         return result
