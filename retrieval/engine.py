@@ -269,7 +269,7 @@ class Engine:
         uploads = self._uploads.resolve()
         files = {Path(o.split("#", 1)[0]) for o in origins}
         files = {f for f in files if f.parent == uploads}
-        if any("#" in o for o in origins):
+        if files and any("#" in o for o in origins):
             still_used = {
                 Path(origin.split("#", 1)[0]) for origin, _ in self.store.document_states().values()
             }

@@ -185,6 +185,8 @@ class LexicalIndex:
     def documents_named(self, name: str) -> list[str]:
         """Ids of the documents whose source, title or id is ``name``, ignoring case."""
         wanted = name.strip().lower()
+        if not wanted:  # untitled documents have an empty title: a blank name means none of them
+            return []
         columns = self._chunks.columns
         return [
             doc_id

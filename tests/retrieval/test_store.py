@@ -11,8 +11,9 @@ import pytest
 
 from retrieval.embeddings import WordLlamaEmbedder
 from retrieval.engine import Engine
+from retrieval.lexical import LexicalIndex
 from retrieval.loaders import LoadError
-from retrieval.models import SearchFilters
+from retrieval.models import Chunk, PassageKind, SearchFilters
 from retrieval.store import ChunkStore, EmbeddingMismatchError, StoreError, make_client
 from tests.conftest import SEEDS, EngineFactory
 
@@ -288,3 +289,13 @@ def test_questions_during_uploads_and_removals_see_one_whole_index(
         for reader in readers:
             reader.join()
     assert problems == []
+
+
+def test_a_blank_name_names_no_document_not_every_untitled_one(tmp_path: Path) -> None:
+    untitled = Chunk(
+        "c1", "d1", "notes.txt", "", None, None, "Plain text.", PassageKind.ARTICLE, 0, 0, 11
+    )
+    index = LexicalIndex(tmp_path / "lexical")
+    index.build([untitled], revision=1)
+    assert index.documents_named("NOTES.TXT") == ["d1"]
+    assert index.documents_named("") == [] and index.documents_named("  ") == []
