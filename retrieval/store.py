@@ -207,20 +207,19 @@ class ChunkStore:
         centroids = CentroidIndex(self._centroid_dir)
         need_lexical = not lexical.load(revision)
         need_centroids = not centroids.load(revision)
-        if need_lexical and need_centroids:
-            # One pass over Chroma for both: each full read costs seconds on a large store.
-            chunks: list[Chunk] = []
-            vectors: list[tuple[str, str, int, np.ndarray]] = []
-            for chunk, vector in self._iter_records(vectors=True):
-                chunks.append(chunk)
-                if vector is not None:
-                    vectors.append((chunk.doc_id, chunk.source, _date_ordinal(chunk.date), vector))
-            lexical.build(chunks, revision)
-            centroids.build(vectors, revision)
-        elif need_lexical:
-            lexical.build(list(self.iter_chunks()), revision)
-        elif need_centroids:
-            centroids.build(self._iter_vectors(), revision)
+        if need_lexical or need_centroids:
+            # One pass over Chroma for whatever is stale: each full read costs seconds on a
+            # large store.
+            records = list(self._iter_records(vectors=need_centroids))
+            if need_lexical:
+                lexical.build([chunk for chunk, _ in records], revision)
+            if need_centroids:
+                rows = [
+                    (chunk.doc_id, chunk.source, _date_ordinal(chunk.date), vector)
+                    for chunk, vector in records
+                    if vector is not None
+                ]
+                centroids.build(rows, revision)
         return _Sidecars(revision, lexical, centroids)
 
     def _iter_records(
@@ -241,11 +240,6 @@ class ChunkStore:
                 vector = None if embedded is None else np.asarray(embedded[i], dtype=np.float32)
                 yield chunk, vector
             offset += len(ids)
-
-    def _iter_vectors(self) -> Iterator[tuple[str, str, int, np.ndarray]]:
-        for chunk, vector in self._iter_records(vectors=True):
-            if vector is not None:
-                yield chunk.doc_id, chunk.source, _date_ordinal(chunk.date), vector
 
     # -- writes ----------------------------------------------------------------------------
     def upsert_many(self, items: Sequence[tuple[Document, Sequence[Chunk]]]) -> int:

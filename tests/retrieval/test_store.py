@@ -199,7 +199,7 @@ def test_a_few_documents_are_looked_up_by_id(make_engine: EngineFactory, tmp_pat
     assert (again.added, again.unchanged) == (0, 1)
 
 
-def test_centroids_rebuilt_alone_match_those_built_with_the_bm25_index(
+def test_either_sidecar_rebuilt_alone_matches_the_one_built_with_the_other(
     make_engine: EngineFactory, tmp_path: Path
 ) -> None:
     store_dir = tmp_path / "store"
@@ -213,6 +213,12 @@ def test_centroids_rebuilt_alone_match_those_built_with_the_bm25_index(
     assert [d for d, _ in rebuilt] == [d for d, _ in expected]
     assert [s for _, s in rebuilt] == pytest.approx([s for _, s in expected], abs=1e-5)
     assert (store_dir / "lexical" / "newsbot.centroids" / "centroids.npy").is_file()
+    # And the other way round: the BM25 sidecar alone.
+    lexical_expected = engine.store.lexical_documents(query, k=5)
+    shutil.rmtree(store_dir / "lexical" / "newsbot")
+    third = make_engine(newsbot_store=store_dir)
+    assert third.store.lexical_documents(query, k=5) == lexical_expected
+    assert (store_dir / "lexical" / "newsbot" / "revision.json").is_file()
 
 
 def test_documents_are_found_by_source_title_or_id_in_any_case(
