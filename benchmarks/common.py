@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.wiring import build_engine
-from retrieval.embeddings import WordLlamaEmbedder, make_embedder
 from retrieval.engine import Engine
+from retrieval.index.embeddings import WordLlamaEmbedder, make_embedder
 from retrieval.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]

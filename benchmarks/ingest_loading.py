@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from retrieval.chunking import chunk_document
-from retrieval.ingest_quality import token_overlap
-from retrieval.loaders import load_bytes, load_paths
+from benchmarks.text_overlap import token_overlap
+from retrieval.ingest.chunking import chunk_document
+from retrieval.ingest.loaders import load_bytes, load_paths
 from retrieval.models import PassageKind
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -38,8 +38,8 @@ from benchmarks.common import (
     write_jsonl,
 )
 from retrieval.claims import ClaimAssessor
-from retrieval.embeddings import MiniLMEmbedder, WordLlamaEmbedder
 from retrieval.engine import Engine
+from retrieval.index.embeddings import MiniLMEmbedder, WordLlamaEmbedder
 from retrieval.interfaces import Embedder
 from retrieval.models import Summary, SummaryKind, SummaryRequest
 from retrieval.summary import Summariser

@@ -31,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval.llm.sentences import split_sentences  # noqa: E402
+from retrieval.llm.drafts import split_sentences  # noqa: E402
 from retrieval.llm.support import SupportScorer, content_terms  # noqa: E402
 from retrieval.llm.verify import evidence_text  # noqa: E402
 from retrieval.models import Chunk, Passage, PassageKind  # noqa: E402
@@ -168,7 +168,7 @@ def auc(scores: np.ndarray, labels: np.ndarray) -> float:
 def load_embedder(name: str) -> Any:
     if name == "none":
         return None
-    from retrieval import embeddings
+    from retrieval.index import embeddings
 
     cls = {"minilm": "MiniLMEmbedder", "wordllama": "WordLlamaEmbedder"}[name]
     return getattr(embeddings, cls)()

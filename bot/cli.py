@@ -23,11 +23,11 @@ from rich.text import Text
 
 from bot.terminal import render_answer, render_summary
 from bot.wiring import build_engine
+from retrieval.contract import answer_to_json, refusal_to_json
 from retrieval.engine import Engine, QuestionError
+from retrieval.index.store import StoreError
 from retrieval.models import Answer, SearchFilters, SummaryKind, SummaryRequest
-from retrieval.serialize import answer_to_json, refusal_to_json
 from retrieval.settings import Settings
-from retrieval.store import StoreError
 from retrieval.summary.serialise import summary_to_json
 
 app = typer.Typer(

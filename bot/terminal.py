@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from retrieval.citations import by_source
+from retrieval.answer.citations import by_source
 from retrieval.models import Answer, Citation, NoteKind, PassageKind, Summary
 
 NOTE_LABELS = {

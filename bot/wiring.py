@@ -6,17 +6,17 @@ Everything else receives its collaborators through constructors, so this module 
 
 from __future__ import annotations
 
+from retrieval.answer.extractive import ExtractiveAnswerer
+from retrieval.answer.followups import heuristic_rewrite
 from retrieval.claims import ClaimAssessor
-from retrieval.embeddings import BackgroundLoaded, WordLlamaEmbedder, make_embedder
 from retrieval.engine import Engine, StreamingAnswerer
-from retrieval.extractive import ExtractiveAnswerer
-from retrieval.followups import heuristic_rewrite
-from retrieval.ingest import Ingestor
+from retrieval.index.embeddings import BackgroundLoaded, WordLlamaEmbedder, make_embedder
+from retrieval.index.lexical import Analyzer
+from retrieval.index.search import HybridSearcher
+from retrieval.index.store import ChunkStore, make_client
+from retrieval.ingest.pipeline import Ingestor
 from retrieval.interfaces import Embedder
-from retrieval.lexical import Analyzer
-from retrieval.search import HybridSearcher
 from retrieval.settings import Settings
-from retrieval.store import ChunkStore, make_client
 from retrieval.summary.factory import make_summariser
 
 
@@ -63,7 +63,7 @@ def build_engine(
     if settings.llm_configured:
         # Only then: the OpenAI client stack adds a noticeable share of a cold start.
         from retrieval.llm.answerer import AbstractiveAnswerer
-        from retrieval.llm.client import build_chat_model
+        from retrieval.llm.chat import build_chat_model
         from retrieval.llm.prompts import PromptLibrary
 
         chat = build_chat_model(settings)

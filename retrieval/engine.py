@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from retrieval.extractive import ExtractiveAnswerer, abstention
-from retrieval.ingest import Ingestor, ProgressCallback
+from retrieval.answer.extractive import ExtractiveAnswerer, abstention
+from retrieval.index.search import HybridSearcher
+from retrieval.index.store import ChunkStore
+from retrieval.ingest.pipeline import Ingestor, ProgressCallback
 from retrieval.models import (
     Answer,
     AnswerSentence,
@@ -29,8 +31,6 @@ from retrieval.models import (
     SummaryRequest,
     Turn,
 )
-from retrieval.search import HybridSearcher
-from retrieval.store import ChunkStore
 
 Notify = Callable[[str], None]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.wiring import build_engine
-from retrieval.embeddings import MiniLMEmbedder, WordLlamaEmbedder
 from retrieval.engine import Engine
+from retrieval.index.embeddings import MiniLMEmbedder, WordLlamaEmbedder
 from retrieval.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,11 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.ask_cog import AskCog
+from bot.discord.ask._cog import AskCog
 from bot.discord.errors import report_failure
 from bot.discord.services import NO_MENTIONS, BotServices
-from bot.discord.sources_cog import SourcesCog
-from bot.discord.summary_cog import SummaryCog
+from bot.discord.sources._cog import SourcesCog
+from bot.discord.summary._cog import SummaryCog
 from bot.discord.views import PERSISTENT_ITEMS
 
 log = logging.getLogger(__name__)

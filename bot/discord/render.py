@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.discord.textsplit import pack_lines, shorten, split_text
-from retrieval.citations import by_source
+from retrieval.answer.citations import by_source
 from retrieval.models import (
     Answer,
     AnswerSentence,

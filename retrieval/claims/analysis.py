@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from retrieval.claims.cues import Cue, CueKind, hedge_cues, is_disclaimer
 from retrieval.claims.opinion import opinion_markers, voice_markers
-from retrieval.claims.text import Span, content_words, normalise, split_sentences, wordset
+from retrieval.claims.words import Span, content_words, normalise, split_sentences, wordset
 
 RESTATEMENT = 0.6  # share of a sentence's content words found in an allegation: "the same claim"
 _DOUBT_HINT = re.compile(

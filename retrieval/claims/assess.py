@@ -25,8 +25,8 @@ from retrieval.claims.disputes import (
 )
 from retrieval.claims.notes import build_notes
 from retrieval.claims.opinion import opinion_genre, opinion_markers
-from retrieval.claims.text import content_words
 from retrieval.claims.types import ClaimAssessment, ClaimStatus
+from retrieval.claims.words import content_words
 from retrieval.interfaces import Embedder
 from retrieval.models import AnswerSentence, Chunk, Citation, Note, Passage, PassageKind
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from retrieval.claims.text import content_words, normalise, wordset
+from retrieval.claims.words import content_words, normalise, wordset
 
 _NUMBER = re.compile(
     r"(?<![\w.])(\$|£|€)?(\d+(?:[.,]\d+)*)\s*(%|pct|per\s+cent|percent|million|billion|mln|bln|thousand)?"

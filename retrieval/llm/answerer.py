@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator, Sequence
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from retrieval.citations import answer_id
-from retrieval.followups import heuristic_rewrite, render_history
+from retrieval.answer.citations import answer_id
+from retrieval.answer.followups import heuristic_rewrite, render_history
 from retrieval.interfaces import Embedder
 from retrieval.llm.context import TokenCounter, build_context, estimate_tokens
 from retrieval.llm.generation import ModelUnavailable, invoke_text, stream_text

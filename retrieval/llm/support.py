@@ -14,7 +14,7 @@ from types import MappingProxyType
 import numpy as np
 
 from retrieval.interfaces import Embedder
-from retrieval.llm.sentences import split_sentences
+from retrieval.llm.drafts import split_sentences
 
 # Chosen by benchmarks/verification_calibration.py: best balanced accuracy on the hand-labelled seed
 # pairs, checked on the BBC reference pairs (figures in the README).

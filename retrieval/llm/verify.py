@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.citations import citation_for, with_markers
-from retrieval.llm.sentences import DraftSentence, split_sentences
+from retrieval.answer.citations import citation_for, with_markers
+from retrieval.llm.drafts import DraftSentence, split_sentences
 from retrieval.llm.support import SupportScorer
 from retrieval.models import AnswerSentence, Citation, Note, NoteKind, Passage
 

@@ -1,7 +1,7 @@
 """Briefings: topic, document and latest-N-days summaries with sources, caveats and a timeline."""
 
 from retrieval.summary.caveats import SentenceAssessor
-from retrieval.summary.llm import SummaryLLM
+from retrieval.summary.llm_points import SummaryLLM
 from retrieval.summary.serialise import summary_to_json
 from retrieval.summary.summariser import Summariser
 

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from retrieval.models import Chunk, SummarySource, TimelineEntry
-from retrieval.summary.extractive import NEAR_DUPLICATE_LEXICAL
+from retrieval.summary.keypoints import NEAR_DUPLICATE_LEXICAL
 from retrieval.summary.pool import SentenceCandidate
-from retrieval.summary.sentences import needs_context, split_sentences
+from retrieval.summary.quotable import needs_context, split_sentences
 from retrieval.summary.timeline import stated_dates
 
 HEADLINE_CHARS = 160

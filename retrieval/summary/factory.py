@@ -44,7 +44,7 @@ def make_summariser(
     llm = None
     if chat is not None:
         from retrieval.llm.prompts import PromptLibrary
-        from retrieval.summary.langchain_llm import LangChainSummaryLLM
+        from retrieval.summary.chat import LangChainSummaryLLM
 
         llm = LangChainSummaryLLM(
             chat,

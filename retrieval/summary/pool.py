@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.models import Chunk, PassageKind
-from retrieval.summary.sentences import (
+from retrieval.summary.quotable import (
     is_point_material,
     is_quotable,
     split_sentences,

@@ -33,7 +33,8 @@ from retrieval.summary.assemble import (
     publication_entries,
 )
 from retrieval.summary.caveats import SentenceAssessor, caveats, point_eligible
-from retrieval.summary.extractive import (
+from retrieval.summary.gather import Gatherer
+from retrieval.summary.keypoints import (
     REDUNDANT_DENSE,
     Draft,
     pick_caveats,
@@ -41,11 +42,10 @@ from retrieval.summary.extractive import (
     rank,
     without_topic,
 )
-from retrieval.summary.gather import Gatherer
-from retrieval.summary.lexical import LexicalVectoriser
-from retrieval.summary.llm import LLMPoints, SummaryLLM, llm_points
+from retrieval.summary.llm_points import LLMPoints, SummaryLLM, llm_points
 from retrieval.summary.pool import SentenceCandidate, sentence_pool
 from retrieval.summary.select import representative
+from retrieval.summary.tfidf import LexicalVectoriser
 
 
 class Summariser:

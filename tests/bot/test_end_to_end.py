@@ -9,8 +9,8 @@ import pytest
 from discord.ext import commands
 
 from bot.discord import render
-from bot.discord.ask_cog import AskCog
-from bot.discord.summary_cog import SummaryCog
+from bot.discord.ask._cog import AskCog
+from bot.discord.summary._cog import SummaryCog
 from retrieval.engine import Engine
 from retrieval.models import PassageKind, SummaryKind, SummaryRequest
 from tests.bot.fakes import invoke, make_interaction, make_services, pings_nobody

