@@ -21,14 +21,14 @@ from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from bot.present import format_date
+from bot.settings import BotSettings
 from bot.terminal import render_answer, render_summary
 from bot.wiring import build_engine
-from retrieval.contract import answer_to_json, refusal_to_json
-from retrieval.engine import Engine, QuestionError
-from retrieval.index.store import StoreError
-from retrieval.models import Answer, SearchFilters, SummaryKind, SummaryRequest
-from retrieval.settings import Settings
-from retrieval.summary.serialise import summary_to_json
+from retrieval.contract import answer_to_json, document_to_json, refusal_to_json, summary_to_json
+from retrieval.errors import NewsbotError, QuestionError
+from retrieval.interfaces import EngineAPI
+from retrieval.models import SearchFilters, SummaryKind, SummaryRequest
 
 app = typer.Typer(
     help="newsbot: sourced, claim-checked answers about a collection of news documents.",
@@ -45,9 +45,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 DateOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])]
 
 
-def _settings(store: Path | None) -> Settings:
+def _settings(store: Path | None) -> BotSettings:
     try:
-        settings = Settings()
+        settings = BotSettings()
     except ValidationError as exc:
         _fail(f"invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
     if store is not None:
@@ -55,10 +55,10 @@ def _settings(store: Path | None) -> Settings:
     return settings
 
 
-def _engine(settings: Settings) -> Engine:
+def _engine(settings: BotSettings) -> EngineAPI:
     try:
         return build_engine(settings)
-    except StoreError as exc:
+    except NewsbotError as exc:
         _fail(str(exc))
 
 
@@ -150,7 +150,7 @@ def ask(
                 sys.stdout.write(json.dumps(refusal_to_json(text, str(exc))) + "\n")
             else:
                 err.print(f"[yellow]{exc}[/]", highlight=False)
-        except StoreError as exc:
+        except NewsbotError as exc:
             _fail(str(exc))
     if failed and question != "-":
         raise typer.Exit(1)
@@ -166,17 +166,13 @@ def _read_questions(question: str) -> Iterator[str]:
 
 
 def _stream_to_terminal(
-    engine: Engine, question: str, filters: SearchFilters, out: Console
+    engine: EngineAPI, question: str, filters: SearchFilters, out: Console
 ) -> None:
-    final: Answer | None = None
+    stream = engine.stream(question, filters=filters)
     with Live(Text(""), console=out, transient=True, auto_refresh=False) as live:
-        for item in engine.stream(question, filters=filters):
-            if isinstance(item, Answer):
-                final = item
-            else:
-                live.update(Text(item + " …", style="dim"), refresh=True)
-    if final is not None:
-        out.print(render_answer(final))
+        for draft in stream:
+            live.update(Text(draft + " …", style="dim"), refresh=True)
+    out.print(render_answer(stream.answer()))
 
 
 @app.command()
@@ -225,21 +221,12 @@ def documents(as_json: JsonOption = False, store: StoreOption = None) -> None:
     engine = _engine(_settings(store))
     docs = engine.documents()
     if as_json:
-        rows = [
-            {
-                "document": d.source,
-                "title": d.title,
-                "url": d.url,
-                "date": d.date.isoformat() if d.date else None,
-                "chunks": d.chunks,
-            }
-            for d in docs
-        ]
+        rows = [document_to_json(d) for d in docs]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return
     out = Console(highlight=False)
     for d in docs:
-        date = d.date.isoformat() if d.date else "undated"
+        date = format_date(d.date)
         out.print(f"[bold]{d.source}[/]  {d.title}  [dim]{date}, {d.chunks} chunks[/]")
     err.print(f"{len(docs)} documents", highlight=False)
 

@@ -6,18 +6,25 @@ Everything else receives its collaborators through constructors, so this module 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from retrieval.answer.extractive import ExtractiveAnswerer
 from retrieval.answer.followups import heuristic_rewrite
 from retrieval.claims import ClaimAssessor
-from retrieval.engine import Engine, StreamingAnswerer
+from retrieval.engine import Engine
 from retrieval.index.embeddings import BackgroundLoaded, WordLlamaEmbedder, make_embedder
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import HybridSearcher
 from retrieval.index.store import ChunkStore, make_client
 from retrieval.ingest.pipeline import Ingestor
-from retrieval.interfaces import Embedder
+from retrieval.interfaces import Embedder, StreamingAnswerer
 from retrieval.settings import Settings
-from retrieval.summary.factory import make_summariser
+from retrieval.summary.summariser import Summariser
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -78,7 +85,7 @@ def build_engine(
             retries=settings.newsbot_llm_retries,
         )
         llm, rewriter = abstractive, abstractive.rewrite
-    summariser = make_summariser(
+    summariser = build_summariser(
         searcher,
         store,
         sentence_embedder,
@@ -104,4 +111,47 @@ def build_engine(
         uploads_dir=settings.newsbot_store / "uploads",
         top_k=settings.newsbot_top_k,
         max_question_chars=settings.newsbot_max_question_chars,
+        max_upload_bytes=settings.newsbot_max_upload_bytes,
+    )
+
+
+def build_summariser(
+    searcher: HybridSearcher,
+    store: ChunkStore,
+    embedder: Embedder,
+    *,
+    settings: Settings,
+    assessor: ClaimAssessor | None,
+    chat: BaseChatModel | None = None,
+    judge: Embedder | None = None,
+    today: Callable[[], dt.date] = dt.date.today,
+) -> Summariser:
+    """The summariser: map-reduce with ``chat`` when one is configured, extractive otherwise.
+
+    ``embedder`` compares the short list of candidate sentences, so the fast sentence model is the
+    right one (it need not be the store's model); ``judge`` (e.g. the store's MiniLM) re-checks only
+    the final points for repeats, which costs one small batch.
+    """
+    llm = None
+    if chat is not None:
+        from retrieval.llm.prompts import PromptLibrary
+        from retrieval.summary.chat import LangChainSummaryLLM
+
+        llm = LangChainSummaryLLM(
+            chat,
+            PromptLibrary(settings.newsbot_prompts),
+            context_tokens=settings.newsbot_llm_context_tokens,
+            max_answer_tokens=settings.newsbot_llm_max_answer_tokens,
+            timeout=settings.newsbot_llm_timeout,
+            retries=settings.newsbot_llm_retries,
+        )
+    return Summariser(
+        searcher,
+        store,
+        embedder,
+        assessor=assessor,
+        llm=llm,
+        documents=store.documents,
+        today=today,
+        judge=judge,
     )

@@ -1,14 +1,32 @@
-"""The JSON shapes of results: a contract with scripts that read ``newsbot ask --json``.
+"""Every JSON shape newsbot writes, in one place: a contract with the scripts that read them.
 
-The keys are fixed by the issue that introduced them; extra information (notices, sentences) is for
-people and stays out of the JSON.
+``newsbot ask --json``, ``summary --json`` and ``documents --json`` print these; the bot's feedback
+file stores citations in the same record shape. The keys are fixed by the issues that introduced
+them; extra information (notices, sentences) is for people and stays out of the answer JSON.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from retrieval.models import Answer
+from retrieval.models import Answer, Citation, DocumentInfo, PassageKind, Summary
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def citation_to_json(c: Citation) -> dict[str, Any]:
+    """A citation as ``ask --json`` shows it."""
+    return {
+        "n": c.n,
+        "document": c.document,
+        "title": c.title,
+        "url": c.url,
+        "date": _date(c.date),
+        "quote": c.quote,
+    }
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:
@@ -16,17 +34,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
-        "citations": [
-            {
-                "n": c.n,
-                "document": c.document,
-                "title": c.title,
-                "url": c.url,
-                "date": c.date.isoformat() if c.date else None,
-                "quote": c.quote,
-            }
-            for c in answer.citations
-        ],
+        "citations": [citation_to_json(c) for c in answer.citations],
         "notes": [
             {"kind": note.kind.value, "text": note.text, "citations": list(note.citations)}
             for note in answer.notes
@@ -45,3 +53,66 @@ def refusal_to_json(question: str, message: str) -> dict[str, Any]:
         "notes": [],
         "timings_ms": {},
     }
+
+
+def summary_to_json(summary: Summary) -> dict[str, Any]:
+    """``newsbot summary --json``; ``citations`` are source numbers ``n`` into ``sources``."""
+    return {
+        "headline": summary.headline,
+        "points": [{"text": p.text, "citations": list(p.citations)} for p in summary.points],
+        "unconfirmed": [
+            {"text": u.text, "kind": u.kind.value, "citations": list(u.citations)}
+            for u in summary.unconfirmed
+        ],
+        "timeline": [
+            {"date": t.date.isoformat(), "text": t.text, "citations": list(t.citations)}
+            for t in summary.timeline
+        ],
+        "sources": [
+            {
+                "n": s.n,
+                "document": s.document,
+                "title": s.title,
+                "url": s.url,
+                "date": _date(s.date),
+            }
+            for s in summary.sources
+        ],
+    }
+
+
+def document_to_json(d: DocumentInfo) -> dict[str, Any]:
+    """One row of ``newsbot documents --json``."""
+    return {
+        "document": d.source,
+        "title": d.title,
+        "url": d.url,
+        "date": _date(d.date),
+        "chunks": d.chunks,
+    }
+
+
+def stored_citation_to_json(c: Citation) -> dict[str, Any]:
+    """A citation with what a Sources button needs after a restart (offsets, kind, chunk id)."""
+    return {
+        **citation_to_json(c),
+        "start": c.start,
+        "end": c.end,
+        "kind": c.kind.value,
+        "chunk_id": c.chunk_id,
+    }
+
+
+def stored_citation_from_json(d: dict[str, Any]) -> Citation:
+    return Citation(
+        n=int(d["n"]),
+        document=d["document"],
+        title=d["title"],
+        url=d["url"],
+        date=dt.date.fromisoformat(d["date"]) if d["date"] else None,
+        quote=d["quote"],
+        start=int(d["start"]),
+        end=int(d["end"]),
+        kind=PassageKind(d["kind"]),
+        chunk_id=d.get("chunk_id", ""),
+    )

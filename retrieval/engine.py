@@ -11,57 +11,29 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
 
 from retrieval.answer.extractive import ExtractiveAnswerer, abstention
+from retrieval.errors import QuestionError
 from retrieval.index.search import HybridSearcher
 from retrieval.index.store import ChunkStore
 from retrieval.ingest.pipeline import Ingestor, ProgressCallback
+from retrieval.interfaces import NoteMaker, Rewriter, StreamingAnswerer, SummaryMaker
 from retrieval.models import (
     Answer,
-    AnswerSentence,
     Chunk,
-    Citation,
     DocumentInfo,
     IngestReport,
-    Note,
     Passage,
     SearchFilters,
     Summary,
     SummaryRequest,
     Turn,
 )
+from retrieval.stream import AnswerStream
+from retrieval.uploads import check_upload, check_upload_bytes
 
 Notify = Callable[[str], None]
 
-
-class QuestionError(ValueError):
-    """A question the engine will not run (empty, too long); the message is for the asker."""
-
-
-class NoteMaker(Protocol):
-    def notes(
-        self,
-        question: str,
-        sentences: Sequence[AnswerSentence],
-        citations: Sequence[Citation],
-        passages: Sequence[Chunk],
-        *,
-        context: Callable[[Chunk], str] | None = None,
-    ) -> tuple[Note, ...]: ...
-
-
-class StreamingAnswerer(Protocol):
-    def stream(
-        self, question: str, passages: Sequence[Passage], *, fallback: Callable[[], Answer]
-    ) -> Iterator[str | Answer]: ...
-
-
-class SummaryMaker(Protocol):
-    def summarise(self, request: SummaryRequest) -> Summary: ...
-
-
-Rewriter = Callable[[str, Sequence[Turn]], str]
 
 _MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>")
 
@@ -71,17 +43,18 @@ def clean_question(question: str, *, max_chars: int) -> str:
     text = _MENTION.sub(" ", question)
     text = " ".join(text.split())
     if not text:
-        raise QuestionError("Please ask a question: the message was empty.")
+        raise QuestionError("Please ask a question: the message was empty.", question=question)
     if len(text) > max_chars:
         raise QuestionError(
             f"Your question is {len(text):,} characters long; the limit is {max_chars:,}. "
-            "Please shorten it to the part you want answered."
+            "Please shorten it to the part you want answered.",
+            question=question,
         )
     return text
 
 
 class Engine:
-    """Facade over ingest, search, answering and summaries."""
+    """Facade over ingest, search, answering and summaries (implements ``EngineAPI``)."""
 
     def __init__(
         self,
@@ -98,6 +71,7 @@ class Engine:
         uploads_dir: Path | None = None,
         top_k: int = 8,
         max_question_chars: int = 500,
+        max_upload_bytes: int = 2_000_000,
     ) -> None:
         self.store = store
         self.searcher = searcher
@@ -111,6 +85,7 @@ class Engine:
         self._uploads = uploads_dir
         self._top_k = top_k
         self._max_chars = max_question_chars
+        self._max_upload = max_upload_bytes
 
     # -- set-up ------------------------------------------------------------------------------
     def ensure_documents(self, notify: Notify | None = None) -> IngestReport | None:
@@ -132,6 +107,10 @@ class Engine:
         return report
 
     # -- questions -----------------------------------------------------------------------------
+    def check_question(self, question: str) -> str:
+        """The question as it will be asked, or :class:`QuestionError` saying why it cannot be."""
+        return clean_question(question, max_chars=self._max_chars)
+
     def answer(
         self,
         question: str,
@@ -140,12 +119,7 @@ class Engine:
         filters: SearchFilters | None = None,
     ) -> Answer:
         """Answer a question from the collection; abstains rather than quoting irrelevant text."""
-        final: Answer | None = None
-        for item in self.stream(question, history=history, filters=filters):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None  # stream() always ends with an Answer
-        return final
+        return self.stream(question, history=history, filters=filters).answer()
 
     def stream(
         self,
@@ -153,15 +127,24 @@ class Engine:
         *,
         history: Sequence[Turn] = (),
         filters: SearchFilters | None = None,
-    ) -> Iterator[str | Answer]:
-        """Yield the growing draft (whole text so far, not deltas) and finally the verified Answer.
+    ) -> AnswerStream:
+        """The answer in the making: drafts while a language model writes, then the Answer.
 
-        In extractive mode there is no draft: it yields the Answer only. Raises QuestionError for a
-        question that cannot be asked.
+        In extractive mode there is no draft. Raises QuestionError at once for a question that
+        cannot be asked.
         """
+        asked = self.check_question(question)
+        return AnswerStream(self._produce(question, asked, history, filters))
+
+    def _produce(
+        self,
+        question: str,
+        asked: str,
+        history: Sequence[Turn],
+        filters: SearchFilters | None,
+    ) -> Iterator[str | Answer]:
         timings: dict[str, float] = {}
         began = time.perf_counter()
-        asked = clean_question(question, max_chars=self._max_chars)
         standalone = asked
         if history and self._rewriter is not None:
             standalone = self._rewriter(asked, history)
@@ -176,18 +159,14 @@ class Engine:
         def extractive() -> Answer:
             return self._extractive.answer(standalone, relevant, idf)
 
-        final: Answer | None = None
         if not relevant:
             final = abstention(question)
         elif self._llm is None:
             final = extractive()
         else:
-            for item in self._llm.stream(standalone, relevant, fallback=extractive):
-                if isinstance(item, Answer):
-                    final = item
-                else:
-                    yield item
-        assert final is not None
+            drafts = self._llm.stream(standalone, relevant, fallback=extractive)
+            yield from drafts
+            final = drafts.answer()
         timings["answer"] = _ms(mark)
         mark = time.perf_counter()
         final = self._with_notes(final, relevant)
@@ -231,12 +210,17 @@ class Engine:
         self.store.warm()
         return report
 
+    def check_upload(self, name: str, size: int, content_type: str | None) -> None:
+        """Refuse (UploadError) a file by its name, announced size and type, before downloading."""
+        check_upload(Path(name).name, size, content_type, self._max_upload)
+
     def ingest_bytes(self, name: str, data: bytes) -> IngestReport:
         """Ingest an uploaded file (moderators' ``/sources add``); the name decides the loader.
 
         The file is kept in the uploads folder, so it survives ``ingest --prune`` and can be removed
-        again with :meth:`remove_document`.
+        again with :meth:`remove_document`. Raises UploadError for bytes that are not text.
         """
+        check_upload_bytes(data, self._max_upload)
         safe = Path(name).name
         if self._uploads is None:
             report = self._ingestor.ingest_file_bytes(safe, data, origin=f"upload:{safe}")

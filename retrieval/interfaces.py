@@ -1,13 +1,29 @@
-"""One-method interfaces between the core's parts, so each can be swapped or faked in a test."""
+"""Interfaces between the core's parts, and between the core and its adapters, so each side can be
+swapped or faked in a test without subclassing the other."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from retrieval.models import Chunk, Passage, SearchFilters
+from retrieval.models import (
+    Answer,
+    AnswerSentence,
+    Chunk,
+    Citation,
+    DocumentInfo,
+    IngestReport,
+    Note,
+    Passage,
+    SearchFilters,
+    Summary,
+    SummaryRequest,
+    Turn,
+)
+from retrieval.stream import AnswerStream
 
 
 class Embedder(Protocol):
@@ -31,3 +47,84 @@ class ChunkSource(Protocol):
     """Reads stored chunks back without a query: for document and latest-N-days summaries."""
 
     def chunks(self, filters: SearchFilters | None = None) -> list[Chunk]: ...
+
+
+class NoteMaker(Protocol):
+    """Claim notes for an answer's sentences (``ClaimAssessor`` in production)."""
+
+    def notes(
+        self,
+        question: str,
+        sentences: Sequence[AnswerSentence],
+        citations: Sequence[Citation],
+        passages: Sequence[Chunk],
+        *,
+        context: Callable[[Chunk], str] | None = None,
+    ) -> tuple[Note, ...]: ...
+
+
+class StreamingAnswerer(Protocol):
+    """Writes an answer from passages with a language model; ``fallback`` when it cannot."""
+
+    def stream(
+        self, question: str, passages: Sequence[Passage], *, fallback: Callable[[], Answer]
+    ) -> AnswerStream: ...
+
+
+class SummaryMaker(Protocol):
+    def summarise(self, request: SummaryRequest) -> Summary: ...
+
+
+Rewriter = Callable[[str, Sequence[Turn]], str]
+
+
+class EngineAPI(Protocol):
+    """What the adapters (CLI, Discord) may ask of the core; :class:`~retrieval.engine.Engine` is
+    the production implementation, and tests' fakes implement this instead of subclassing it.
+
+    Every method may raise :class:`~retrieval.errors.NewsbotError`, whose message is for the user.
+    """
+
+    def check_question(self, question: str) -> str:
+        """The question as it will be asked, or :class:`QuestionError` saying why it cannot be."""
+        ...
+
+    def check_upload(self, name: str, size: int, content_type: str | None) -> None:
+        """Raise :class:`UploadError` for a file to refuse before its bytes are fetched."""
+        ...
+
+    def stream(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        filters: SearchFilters | None = None,
+    ) -> AnswerStream: ...
+
+    def answer(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        filters: SearchFilters | None = None,
+    ) -> Answer: ...
+
+    def summarise(self, request: SummaryRequest) -> Summary: ...
+
+    def documents(self) -> list[DocumentInfo]: ...
+
+    def ensure_documents(self, notify: Callable[[str], None] | None = None) -> IngestReport | None:
+        """Get the store ready for the first question (the bundled documents on an empty one)."""
+        ...
+
+    def ingest_paths(
+        self,
+        paths: Sequence[Path],
+        *,
+        prune: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport: ...
+
+    def ingest_bytes(self, name: str, data: bytes) -> IngestReport: ...
+
+    def remove_document(self, source: str) -> bool: ...

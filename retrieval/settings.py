@@ -1,21 +1,23 @@
-"""Every setting newsbot reads, from the environment or ``.env``, in one validated object.
+"""The core's settings (store, retrieval, language model), from the environment or ``.env``.
 
 Built once in the entry point and passed down, so no module reads the environment on its own and tests
-can construct exactly the configuration they mean.
+can construct exactly the configuration they mean. The core knows nothing of Discord: the bot's own
+settings extend these in ``bot/settings.py``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
+    """Everything the engine needs; the adapters add their own on top."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
     )
@@ -45,26 +47,8 @@ class Settings(BaseSettings):
     newsbot_llm_max_answer_tokens: int = 400
     newsbot_prompts: Path = Field(default=PROJECT_ROOT / "prompts")
 
-    # --- discord -----------------------------------------------------------------------------
-    discord_token: SecretStr | None = None
-    discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
-    newsbot_moderator_role: str | None = None
-    # Privileged intent: lets follow-ups in the bot's threads work without mentioning the bot.
-    newsbot_message_content: bool = False
-    newsbot_cooldown_seconds: float = 20.0
-    newsbot_max_in_flight: int = 2
+    # --- uploads ---------------------------------------------------------------------------
     newsbot_max_upload_bytes: int = 2_000_000
-    newsbot_feedback_db: Path = Field(default=Path(".newsbot/feedback.sqlite3"))
-
-    @field_validator("discord_guild_ids", mode="before")
-    @classmethod
-    def _split_ids(cls, value: object) -> object:
-        """Accept ``123,456`` in the environment as well as a JSON list."""
-        if isinstance(value, str):
-            return [int(part) for part in value.replace(" ", "").split(",") if part]
-        if isinstance(value, int):
-            return [value]
-        return value
 
     @property
     def llm_configured(self) -> bool:

@@ -8,12 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.ask._cog import AskCog
-from bot.discord.errors import report_failure
+from bot.discord.ask import setup as setup_ask
+from bot.discord.ask.views import FeedbackButton, SourcesButton
+from bot.discord.errors import handle_error
 from bot.discord.services import NO_MENTIONS, BotServices
-from bot.discord.sources._cog import SourcesCog
-from bot.discord.summary._cog import SummaryCog
-from bot.discord.views import PERSISTENT_ITEMS
+from bot.discord.sources import setup as setup_sources
+from bot.discord.summary import setup as setup_summary
+from bot.discord.summary.views import PostSummaryButton
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +27,13 @@ def make_intents(*, message_content: bool) -> discord.Intents:
     return intents
 
 
+# Buttons re-created from their custom_id after a restart (discord.py's DynamicItem).
+PERSISTENT_ITEMS = (SourcesButton, FeedbackButton, PostSummaryButton)
+
+
 async def add_cogs(bot: commands.Bot, services: BotServices) -> None:
-    await bot.add_cog(AskCog(bot, services))
-    await bot.add_cog(SummaryCog(bot, services))
-    await bot.add_cog(SourcesCog(bot, services))
+    for setup in (setup_ask, setup_summary, setup_sources):
+        await setup(bot, services)
 
 
 class NewsBot(commands.Bot):
@@ -94,6 +98,9 @@ class NewsBot(commands.Bot):
     async def _on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """Errors the cogs did not handle (conversions, checks): a short message, never silence."""
-        name = interaction.command.qualified_name if interaction.command else "?"
-        await report_failure(interaction, f"/{name}", error)
+        """Errors no cog handled (conversions outside a cog): a short message, never silence."""
+        command = interaction.command
+        if command is not None and command._has_any_error_handlers():
+            return  # its cog's cog_app_command_error has replied already
+        name = command.qualified_name if command else "?"
+        await handle_error(interaction, f"/{name}", error)

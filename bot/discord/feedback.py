@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.models import Answer, Citation, PassageKind
+from retrieval.contract import stored_citation_from_json, stored_citation_to_json
+from retrieval.models import Answer, Citation
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -66,36 +67,6 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _citation_to_json(c: Citation) -> dict[str, Any]:
-    return {
-        "n": c.n,
-        "document": c.document,
-        "title": c.title,
-        "url": c.url,
-        "date": c.date.isoformat() if c.date else None,
-        "quote": c.quote,
-        "start": c.start,
-        "end": c.end,
-        "kind": c.kind.value,
-        "chunk_id": c.chunk_id,
-    }
-
-
-def _citation_from_json(d: dict[str, Any]) -> Citation:
-    return Citation(
-        n=int(d["n"]),
-        document=d["document"],
-        title=d["title"],
-        url=d["url"],
-        date=dt.date.fromisoformat(d["date"]) if d["date"] else None,
-        quote=d["quote"],
-        start=int(d["start"]),
-        end=int(d["end"]),
-        kind=PassageKind(d["kind"]),
-        chunk_id=d.get("chunk_id", ""),
-    )
-
-
 class FeedbackStore:
     """Answers sent, votes cast and pending summaries, in one SQLite file."""
 
@@ -118,7 +89,7 @@ class FeedbackStore:
     # --- answers ---------------------------------------------------------------------------------
 
     def remember_answer(self, answer: Answer, answer_id: str) -> None:
-        citations = json.dumps([_citation_to_json(c) for c in answer.citations])
+        citations = json.dumps([stored_citation_to_json(c) for c in answer.citations])
         with self._connect() as db:
             db.execute(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
@@ -133,7 +104,7 @@ class FeedbackStore:
             ).fetchone()
         if row is None:
             return None
-        citations = tuple(_citation_from_json(d) for d in json.loads(row[3]))
+        citations = tuple(stored_citation_from_json(d) for d in json.loads(row[3]))
         return StoredAnswer(answer_id=row[0], question=row[1], text=row[2], citations=citations)
 
     # --- votes -----------------------------------------------------------------------------------

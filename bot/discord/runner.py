@@ -16,8 +16,8 @@ import discord
 from bot.discord.client import NewsBot
 from bot.discord.feedback import FeedbackStore
 from bot.discord.services import BotServices
-from retrieval.engine import Engine
-from retrieval.settings import Settings
+from bot.settings import BotSettings
+from retrieval.interfaces import EngineAPI
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ def token_problem(token: str | None) -> str | None:
 
 
 def run(
-    settings: Settings,
-    engine: Engine,
+    settings: BotSettings,
+    engine: EngineAPI,
     *,
     message_content: bool | None = None,
     stderr: TextIO | None = None,
@@ -87,7 +87,9 @@ def run(
         return EXIT_FAILED
 
 
-async def _main(settings: Settings, engine: Engine, token: str, *, message_content: bool) -> int:
+async def _main(
+    settings: BotSettings, engine: EngineAPI, token: str, *, message_content: bool
+) -> int:
     """Own the bot's resources for the run (``async with``), and stop on SIGINT/SIGTERM."""
     store = FeedbackStore(settings.newsbot_feedback_db)
     services = BotServices.create(settings, engine, store)

@@ -17,9 +17,9 @@ from discord import app_commands
 
 from bot.discord.feedback import FeedbackStore
 from bot.discord.limits import Cooldowns, InFlightLimiter
-from retrieval.engine import Engine
+from bot.settings import BotSettings
+from retrieval.interfaces import EngineAPI
 from retrieval.models import DocumentInfo
-from retrieval.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class DocumentIndex:
     """Document titles for autocomplete, cached: ``documents()`` is too slow per keystroke."""
 
     def __init__(
-        self, engine: Engine, *, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic
+        self, engine: EngineAPI, *, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._engine = engine
         self._ttl = ttl
@@ -69,8 +69,8 @@ class DocumentIndex:
 class BotServices:
     """The engine, the bot's store and the limits; one instance per running bot."""
 
-    settings: Settings
-    engine: Engine
+    settings: BotSettings
+    engine: EngineAPI
     store: FeedbackStore
     cooldowns: Cooldowns
     in_flight: InFlightLimiter
@@ -79,7 +79,7 @@ class BotServices:
     history_turns: int = 3
 
     @classmethod
-    def create(cls, settings: Settings, engine: Engine, store: FeedbackStore) -> BotServices:
+    def create(cls, settings: BotSettings, engine: EngineAPI, store: FeedbackStore) -> BotServices:
         return cls(
             settings=settings,
             engine=engine,
@@ -95,27 +95,3 @@ def services_of(interaction: discord.Interaction) -> BotServices:
     if not isinstance(services, BotServices):
         raise RuntimeError("this client was not built by bot.discord (no services attached)")
     return services
-
-
-def moderator_refusal(interaction: discord.Interaction, role: str | None) -> str | None:
-    """Why this member may not use a moderator command here, or None when they may.
-
-    Discord already hides the commands from members without Manage Messages, but server admins can
-    override that, so the handler checks again; a configured role (name or id) is required on top.
-    """
-    if interaction.guild is None:
-        return "Moderator commands work only in a server."
-    if not interaction.permissions.manage_messages:
-        return "Only moderators (with the Manage Messages permission) can use this."
-    if role:
-        roles = getattr(interaction.user, "roles", [])
-        wanted = role.strip().casefold()
-        if not any(str(r.id) == wanted or r.name.casefold() == wanted for r in roles):
-            return f"Only moderators with the “{role}” role can use this."
-    return None
-
-
-def actor(interaction: discord.Interaction) -> str:
-    """Who did it, for the moderator action log."""
-    guild = interaction.guild.id if interaction.guild else None
-    return f"{interaction.user} (id {interaction.user.id}) in guild {guild}"

@@ -13,13 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.errors import EmbeddingModelError
 from retrieval.interfaces import Embedder
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
-
-
-class EmbeddingModelError(RuntimeError):
-    """The configured model cannot be loaded (unknown name, missing or corrupt file)."""
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
+from retrieval.errors import EmbeddingMismatchError, StoreError
 from retrieval.index.centroids import CentroidIndex
 from retrieval.index.lexical import Analyzer, LexicalIndex
 from retrieval.interfaces import Embedder
@@ -29,14 +30,6 @@ from retrieval.models import Chunk, Document, DocumentInfo, PassageKind, SearchF
 log = logging.getLogger(__name__)
 
 _PAGE = 2000  # rows per Chroma read; keeps memory flat on the 20k-document store
-
-
-class StoreError(RuntimeError):
-    """The store cannot be used as configured; the message says what to do."""
-
-
-class EmbeddingMismatchError(StoreError):
-    """The collection was built with another embedding model; its vectors would be meaningless."""
 
 
 def make_client(path: Path | None, *, host: str | None = None, port: int = 8000) -> ClientAPI:

@@ -19,6 +19,7 @@ from retrieval.llm.prompts import PromptLibrary
 from retrieval.llm.support import SupportScorer
 from retrieval.llm.verify import verify
 from retrieval.models import Answer, Passage, Turn
+from retrieval.stream import AnswerStream
 
 __all__ = ["UNAVAILABLE_NOTICE", "AbstractiveAnswerer", "heuristic_rewrite"]
 
@@ -79,8 +80,13 @@ class AbstractiveAnswerer:
 
     def stream(
         self, question: str, passages: Sequence[Passage], *, fallback: Callable[[], Answer]
+    ) -> AnswerStream:
+        """The growing draft (whole text so far), then the verified ``Answer`` (mode llm)."""
+        return AnswerStream(self._produce(question, passages, fallback))
+
+    def _produce(
+        self, question: str, passages: Sequence[Passage], fallback: Callable[[], Answer]
     ) -> Iterator[str | Answer]:
-        """Yield the growing draft (whole text so far), then the verified ``Answer`` (mode llm)."""
         started = time.perf_counter()
         messages, kept = self.render(question, passages)
         if not kept:
@@ -138,10 +144,7 @@ class AbstractiveAnswerer:
         self, question: str, passages: Sequence[Passage], *, fallback: Callable[[], Answer]
     ) -> Answer:
         """The final answer of ``stream`` without the drafts."""
-        for item in self.stream(question, passages, fallback=fallback):
-            if isinstance(item, Answer):
-                return item
-        raise AssertionError("stream() always ends with an Answer")  # pragma: no cover
+        return self.stream(question, passages, fallback=fallback).answer()
 
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         """A standalone version of a follow-up by the model; the offline heuristic if that fails."""

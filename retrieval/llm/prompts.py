@@ -13,6 +13,8 @@ from types import MappingProxyType
 
 from langchain_core.prompts import ChatPromptTemplate
 
+from retrieval.errors import ConfigurationError
+
 _SECTION = re.compile(r"^\[(system|human|ai)\]\s*$")
 
 # The variables each prompt the code fills in must declare; a prompt edited to lose one fails at
@@ -28,7 +30,7 @@ REQUIRED_VARIABLES = MappingProxyType(
 )
 
 
-class PromptError(ValueError):
+class PromptError(ConfigurationError):
     """A prompt file is missing, malformed, or lacks a variable the code fills in."""
 
 

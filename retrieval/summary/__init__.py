@@ -2,7 +2,6 @@
 
 from retrieval.summary.caveats import SentenceAssessor
 from retrieval.summary.llm_points import SummaryLLM
-from retrieval.summary.serialise import summary_to_json
 from retrieval.summary.summariser import Summariser
 
-__all__ = ["SentenceAssessor", "Summariser", "SummaryLLM", "summary_to_json"]
+__all__ = ["SentenceAssessor", "Summariser", "SummaryLLM"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from retrieval.interfaces import ChunkSource, Searcher
 from retrieval.models import Chunk, DocumentInfo, SearchFilters, SummaryKind, SummaryRequest
-from retrieval.summary.resolve import resolve_document
 
 
 @dataclass(frozen=True)
@@ -115,3 +115,33 @@ class Gatherer:
             # Newer matters more, and a story's opening passage carries its main fact.
             passages.append((chunk, 1.0 / (1.0 + age / days) / (1.0 + 0.25 * chunk.position)))
         return Gathered(passages, "", empty)
+
+
+# -- which document a moderator means ---------------------------------------------------------
+
+
+def _keys(source: str, title: str) -> set[str]:
+    return {source.casefold(), PurePath(source).stem.casefold(), title.strip().casefold()}
+
+
+def resolve_document(name: str, documents: Iterable[tuple[str, str]]) -> str | None:
+    """The ``source`` of the one document whose file name, stem or title matches ``name``.
+
+    Exact matches (case-insensitive) win; otherwise a unique title or file name containing ``name`` is
+    accepted. Ambiguous or unknown names give None rather than a guess.
+    """
+    wanted = name.strip().casefold()
+    if not wanted:
+        return None
+    candidates = list(dict.fromkeys(documents))
+    exact = {source for source, title in candidates if wanted in _keys(source, title)}
+    if len(exact) == 1:
+        return exact.pop()
+    if exact:
+        return None
+    partial = {
+        source
+        for source, title in candidates
+        if wanted in source.casefold() or wanted in title.casefold()
+    }
+    return partial.pop() if len(partial) == 1 else None

@@ -1,8 +1,9 @@
-"""A scripted stand-in for our own ``Engine`` (the service boundary the bot talks to), and spec'd
-Discord interaction mocks in the python-discord style.
+"""A scripted ``EngineAPI`` (the service boundary the bot talks to), and spec'd Discord interaction
+mocks in the python-discord style.
 
-The fake follows simonw/llm's ``MockModel``: tests enqueue the results the engine will return and read
-back the calls it received.
+The fake follows simonw/llm's ``MockModel``: it implements the interface (it does not subclass the
+real engine), tests enqueue the results it will return and read back the calls it received. Input
+checks are the engine's own functions, so the fake refuses exactly what the engine refuses.
 """
 
 from __future__ import annotations
@@ -10,17 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock, create_autospec
 
 import discord
+from discord import app_commands
 
 from bot.discord.feedback import FeedbackStore
 from bot.discord.services import BotServices
-from retrieval.engine import Engine
+from bot.settings import BotSettings
+from retrieval.engine import clean_question
+from retrieval.interfaces import EngineAPI
 from retrieval.models import (
     Answer,
     AnswerSentence,
@@ -39,7 +43,8 @@ from retrieval.models import (
     Turn,
     UnconfirmedItem,
 )
-from retrieval.settings import Settings
+from retrieval.stream import AnswerStream
+from retrieval.uploads import check_upload, check_upload_bytes
 
 
 @dataclass
@@ -49,10 +54,12 @@ class Call:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-class FakeEngine(Engine):
+class FakeEngine(EngineAPI):
     """Returns what was enqueued, records every call; ``fail_next`` makes the next call raise."""
 
     def __init__(self, documents: Sequence[DocumentInfo] = ()) -> None:
+        self.max_question_chars = 500
+        self.max_upload_bytes = 2_000_000
         self.calls: list[Call] = []
         self._answers: deque[tuple[tuple[str, ...], Answer]] = deque()
         self._summaries: deque[Summary] = deque()
@@ -76,6 +83,12 @@ class FakeEngine(Engine):
             error, self.fail_next = self.fail_next, None
             raise error
 
+    def check_question(self, question: str) -> str:
+        return clean_question(question, max_chars=self.max_question_chars)
+
+    def check_upload(self, name: str, size: int, content_type: str | None) -> None:
+        check_upload(name, size, content_type, self.max_upload_bytes)
+
     def answer(
         self,
         question: str,
@@ -92,9 +105,12 @@ class FakeEngine(Engine):
         *,
         history: Sequence[Turn] = (),
         filters: SearchFilters | None = None,
-    ) -> Iterator[str | Answer]:
+    ) -> AnswerStream:
+        self.check_question(question)
         self._record("stream", question, history=tuple(history), filters=filters)
-        drafts, answer = self._answers.popleft()
+        return AnswerStream(self._produce(*self._answers.popleft()))
+
+    def _produce(self, drafts: tuple[str, ...], answer: Answer) -> Iterator[str | Answer]:
         with self.lock:
             self.concurrent += 1
             self.max_concurrent = max(self.max_concurrent, self.concurrent)
@@ -115,7 +131,21 @@ class FakeEngine(Engine):
         self._record("documents")
         return list(self._documents)
 
+    def ensure_documents(self, notify: Callable[[str], None] | None = None) -> None:
+        self._record("ensure_documents")
+
+    def ingest_paths(
+        self,
+        paths: Sequence[Path],
+        *,
+        prune: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        self._record("ingest_paths", tuple(paths), prune=prune)
+        return self.ingest_reports.popleft()
+
     def ingest_bytes(self, name: str, data: bytes) -> IngestReport:
+        check_upload_bytes(data, self.max_upload_bytes)
         self._record("ingest_bytes", name, data)
         return self.ingest_reports.popleft()
 
@@ -210,16 +240,18 @@ def document_info(source: str, title: str, day: int = 1) -> DocumentInfo:
 # --- Discord mocks -------------------------------------------------------------------------------
 
 
-def make_settings(**overrides: Any) -> Settings:
-    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
+def make_settings(**overrides: Any) -> BotSettings:
+    return BotSettings(_env_file=None, **overrides)  # type: ignore[call-arg]
 
 
-def make_services(tmp_path: Path, engine: Engine | None = None, **settings: Any) -> BotServices:
+def make_services(tmp_path: Path, engine: EngineAPI | None = None, **settings: Any) -> BotServices:
     settings.setdefault("newsbot_feedback_db", tmp_path / "feedback.sqlite3")
     config = make_settings(**settings)
-    services = BotServices.create(
-        config, engine or FakeEngine(), FeedbackStore(config.newsbot_feedback_db)
-    )
+    engine = engine or FakeEngine()
+    if isinstance(engine, FakeEngine):  # the limits the real engine would get from the settings
+        engine.max_question_chars = config.newsbot_max_question_chars
+        engine.max_upload_bytes = config.newsbot_max_upload_bytes
+    services = BotServices.create(config, engine, FeedbackStore(config.newsbot_feedback_db))
     services.draft_interval = 0.0
     return services
 
@@ -264,7 +296,10 @@ def make_interaction(
         interaction.guild = None
     # Autospecs: a call with an argument the real method does not take fails the test.
     response = create_autospec(discord.InteractionResponse, instance=True)
-    response.is_done.return_value = False
+    # Done once the interaction was answered or deferred, as on Discord.
+    response.is_done.side_effect = lambda: bool(
+        response.defer.await_count or response.send_message.await_count
+    )
     interaction.attach_mock(response, "response")
     interaction.attach_mock(create_autospec(discord.Webhook, instance=True), "followup")
     interaction.attach_mock(
@@ -294,7 +329,31 @@ def pings_nobody(mentions: object) -> bool:
     )
 
 
-async def invoke(command: Any, cog: object, interaction: object, **options: Any) -> None:
-    """Call an app command's callback as discord.py would: ``command.callback(cog, interaction,
-    **options)`` (typed loosely: discord.py's decorator types do not describe the bound call)."""
-    await command.callback(cog, interaction, **options)
+async def invoke(command: Any, cog: object, interaction: Any, **options: Any) -> None:
+    """Run an app command as discord.py's command tree does: the checks (the cog's
+    ``interaction_check``), the callback with ``options``, and on failure the error handlers (the
+    cog's ``cog_app_command_error``). Typed loosely: discord.py's decorator types do not describe
+    the bound command."""
+    assert getattr(command, "binding", None) is cog, "pass the cog's own (bound) command"
+    interaction.command = command
+    try:
+        if not await command._check_can_run(interaction):
+            raise app_commands.CheckFailure(f"the checks of {command.name!r} failed")
+        await command._do_call(interaction, options)
+    except app_commands.AppCommandError as error:
+        await command._invoke_error_handlers(interaction, error)
+
+
+def shown_text(interaction: MagicMock) -> str:
+    """Everything the member was shown through ``interaction``, as plain text."""
+    parts: list[str] = []
+    for call in interaction.mock_calls:
+        parts.extend(str(a) for a in call.args if isinstance(a, str))
+        content = call.kwargs.get("content")
+        if isinstance(content, str):
+            parts.append(content)
+        embeds = list(call.kwargs.get("embeds") or [])
+        if call.kwargs.get("embed") is not None:
+            embeds.append(call.kwargs["embed"])
+        parts.extend(e.description or "" for e in embeds if isinstance(e, discord.Embed))
+    return "\n".join(parts)

@@ -8,7 +8,7 @@ from unittest.mock import MagicMock
 import pytest
 from discord.ext import commands
 
-from bot.discord import render
+from bot.discord.ask import render
 from bot.discord.ask._cog import AskCog
 from bot.discord.summary._cog import SummaryCog
 from retrieval.engine import Engine

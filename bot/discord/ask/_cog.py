@@ -12,14 +12,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord.ask.render import answer_messages, draft_embed
 from bot.discord.ask.streaming import collect_stream
-from bot.discord.ask.threads import turns_from_history
-from bot.discord.questions import question_problem, strip_mentions
-from bot.discord.render import answer_messages, draft_embed, error_embed, question_problem_messages
+from bot.discord.ask.threads import strip_mentions, turns_from_history
+from bot.discord.ask.views import answer_view
+from bot.discord.embeds import Messages, error_embed, notice_messages
+from bot.discord.errors import NewsbotCog
 from bot.discord.services import NO_MENTIONS, BotServices
 from bot.discord.textsplit import shorten
-from bot.discord.views import answer_view
 from retrieval.answer.citations import answer_id as compute_answer_id
+from retrieval.errors import NewsbotError, QuestionError
 from retrieval.models import Answer, Turn
 
 log = logging.getLogger(__name__)
@@ -32,8 +34,8 @@ def cooldown_text(seconds: float) -> str:
     return f"You're asking a little fast. Please try again in {max(1, math.ceil(seconds))} s."
 
 
-class AskCog(commands.Cog):
-    """Turns questions into ``Engine.stream`` calls and answers into embeds; nothing else."""
+class AskCog(NewsbotCog):
+    """Turns questions into ``EngineAPI.stream`` calls and answers into embeds; nothing else."""
 
     def __init__(self, bot: commands.Bot, services: BotServices) -> None:
         self.bot = bot
@@ -55,7 +57,7 @@ class AskCog(commands.Cog):
                 interval=self.services.draft_interval,
             )
 
-    async def _prepare(self, answer: Answer) -> tuple[list[list[discord.Embed]], discord.ui.View]:
+    async def _prepare(self, answer: Answer) -> tuple[Messages, discord.ui.View]:
         """Render, and remember the answer so its buttons work after a restart."""
         answer_id = answer.answer_id or compute_answer_id(answer.question, answer.text)
         await asyncio.to_thread(self.services.store.remember_answer, answer, answer_id)
@@ -67,17 +69,8 @@ class AskCog(commands.Cog):
     @app_commands.command(name="ask", description="Ask a question about the news collection")
     @app_commands.describe(question="What you want to know, e.g. What did Kim and Putin agree?")
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
-        problem = question_problem(question, self.services.settings.newsbot_max_question_chars)
-        if problem:
-            messages = question_problem_messages(problem, question)
-            await interaction.response.send_message(
-                embeds=messages[0], ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            for embeds in messages[1:]:
-                await interaction.followup.send(
-                    embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS
-                )
-            return
+        # Refusals (QuestionError) go to cog_app_command_error, ephemerally, before any deferral.
+        self.services.engine.check_question(question)
         wait = self.services.cooldowns.retry_after(interaction.user.id)
         if wait > 0:
             await interaction.response.send_message(
@@ -92,32 +85,18 @@ class AskCog(commands.Cog):
                 embeds=[draft_embed(question, draft)], allowed_mentions=NO_MENTIONS
             )
 
-        try:
-            answer = await self._answer(question, (), on_draft)
-            messages, view = await self._prepare(answer)
-            last = len(messages) - 1
-            await interaction.edit_original_response(
-                content=None,
-                embeds=messages[0],
-                view=view if last == 0 else None,
-                allowed_mentions=NO_MENTIONS,
-            )
-            for i, embeds in enumerate(messages[1:], start=1):
-                extra: dict[str, Any] = {"view": view} if i == last else {}
-                await interaction.followup.send(
-                    embeds=embeds, allowed_mentions=NO_MENTIONS, **extra
-                )
-        except Exception:
-            log.exception("/ask failed (interaction %s)", interaction.id)
-            try:
-                await interaction.edit_original_response(
-                    content=None,
-                    embeds=[error_embed(interaction.id)],
-                    view=None,
-                    allowed_mentions=NO_MENTIONS,
-                )
-            except discord.HTTPException:
-                log.exception("could not report the error (interaction %s)", interaction.id)
+        answer = await self._answer(question, (), on_draft)
+        messages, view = await self._prepare(answer)
+        last = len(messages) - 1
+        await interaction.edit_original_response(
+            content=None,
+            embeds=messages[0],
+            view=view if last == 0 else None,
+            allowed_mentions=NO_MENTIONS,
+        )
+        for i, embeds in enumerate(messages[1:], start=1):
+            extra: dict[str, Any] = {"view": view} if i == last else {}
+            await interaction.followup.send(embeds=embeds, allowed_mentions=NO_MENTIONS, **extra)
 
     # --- mentions and threads --------------------------------------------------------------------
 
@@ -142,27 +121,29 @@ class AskCog(commands.Cog):
             return  # chatter without text (or no message-content intent): not addressed to us
         try:
             await self._answer_message(message, question, own_thread=own_thread)
-        except Exception:
-            log.exception("mention answer failed (message %s)", message.id)
-            try:
+        except Exception as error:
+            await self._reply_failure(message, error)
+
+    async def _reply_failure(self, message: discord.Message, error: Exception) -> None:
+        """A listener's counterpart of ``cog_app_command_error``: the same two outcomes."""
+        if isinstance(error, NewsbotError):
+            echo = error.question if isinstance(error, QuestionError) else ""
+            replies: Messages = notice_messages(str(error), echo)
+        else:
+            log.error("mention answer failed (message %s)", message.id, exc_info=error)
+            replies = [[error_embed(message.id)]]
+        try:
+            for embeds in replies:
                 await message.reply(
-                    embed=error_embed(message.id),
-                    mention_author=False,
-                    allowed_mentions=NO_MENTIONS,
+                    embeds=embeds, mention_author=False, allowed_mentions=NO_MENTIONS
                 )
-            except discord.HTTPException:
-                log.exception("could not report the error (message %s)", message.id)
+        except discord.HTTPException:
+            log.exception("could not report the error (message %s)", message.id)
 
     async def _answer_message(
         self, message: discord.Message, question: str, *, own_thread: bool
     ) -> None:
-        problem = question_problem(question, self.services.settings.newsbot_max_question_chars)
-        if problem:
-            for embeds in question_problem_messages(problem, question):
-                await message.reply(
-                    embeds=embeds, mention_author=False, allowed_mentions=NO_MENTIONS
-                )
-            return
+        self.services.engine.check_question(question)  # a refusal reaches _reply_failure
         wait = self.services.cooldowns.retry_after(message.author.id)
         if wait > 0:
             await message.reply(

@@ -1,4 +1,4 @@
-"""Consuming ``Engine.stream`` from the event loop, with throttled draft updates.
+"""Consuming an ``AnswerStream`` from the event loop, with throttled draft updates.
 
 The engine's iterator is synchronous and CPU-bound, so it runs in a worker thread and hands items
 over through a queue. Discord rate-limits edits, so drafts are shown at most once per
@@ -11,10 +11,11 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from retrieval.models import Answer
+from retrieval.stream import AnswerStream
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ class _Finished:
 
 
 async def collect_stream(
-    produce: Callable[[], Iterator[str | Answer]],
+    produce: Callable[[], AnswerStream],
     on_draft: Callable[[str], Awaitable[None]],
     *,
     interval: float = 1.0,
@@ -44,18 +45,20 @@ async def collect_stream(
     stop = threading.Event()
 
     def pump() -> None:
-        items = produce()
+        stream: AnswerStream | None = None
         try:
-            for item in items:
-                loop.call_soon_threadsafe(queue.put_nowait, item)
+            stream = produce()
+            for draft in stream:
+                loop.call_soon_threadsafe(queue.put_nowait, draft)
                 if stop.is_set():
                     break
+            else:
+                loop.call_soon_threadsafe(queue.put_nowait, stream.answer())
         except BaseException as exc:
             loop.call_soon_threadsafe(queue.put_nowait, _Failed(exc))
         finally:
-            close = getattr(items, "close", None)
-            if callable(close):
-                close()
+            if stream is not None:
+                stream.close()
             loop.call_soon_threadsafe(queue.put_nowait, _Finished())
 
     worker = asyncio.ensure_future(asyncio.to_thread(pump))

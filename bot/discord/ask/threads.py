@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import discord
 
-from bot.discord.render import ABSTAIN_TEXT, WRITING_FOOTER
+from bot.discord.ask.render import ABSTAIN_TEXT, WRITING_FOOTER
 from retrieval.models import Turn
 
 _ESCAPED = re.compile(r"\\(.)")
@@ -52,3 +52,12 @@ def turns_from_history(
         if answer and answer != ABSTAIN_TEXT:
             result.append(Turn(question=question, answer=answer))
     return result[-max_turns:] if max_turns > 0 else []
+
+
+def strip_mentions(content: str, user_id: int, role_ids: Iterable[int] = ()) -> str:
+    """The message without the mentions that addressed the bot (``<@id>``, ``<@!id>``, its role).
+
+    Other mentions stay: whether what is left is a question is the engine's to decide.
+    """
+    patterns = [rf"<@!?{user_id}>"] + [rf"<@&{role_id}>" for role_id in role_ids]
+    return " ".join(re.sub("|".join(patterns), " ", content).split())

@@ -1,0 +1,15 @@
+"""``/summary`` for moderators: briefings previewed, then posted with one click.
+
+``_cog.py`` is the Discord side; the modules beside it hold the plain logic and rendering.
+"""
+
+from __future__ import annotations
+
+from discord.ext import commands
+
+from bot.discord.services import BotServices
+from bot.discord.summary._cog import SummaryCog
+
+
+async def setup(bot: commands.Bot, services: BotServices) -> None:
+    await bot.add_cog(SummaryCog(bot, services))

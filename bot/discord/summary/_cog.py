@@ -12,27 +12,31 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.render import describe_request, error_embed, summary_messages
-from bot.discord.services import NO_MENTIONS, BotServices, actor, moderator_refusal
-from bot.discord.views import summary_view
+from bot.discord.moderation import MODERATORS, ModeratorCog, actor
+from bot.discord.services import NO_MENTIONS, BotServices
+from bot.discord.summary.render import describe_request, summary_messages
+from bot.discord.summary.views import summary_view
+from retrieval.errors import NewsbotError
 from retrieval.models import SummaryKind, SummaryRequest
 
 log = logging.getLogger(__name__)
 
-MODERATORS = discord.Permissions(manage_messages=True)
+
+class RequestError(NewsbotError, ValueError):
+    """A /summary request that cannot run as given (no topic, a date that is not a date)."""
 
 
 def parse_date(value: str | None) -> dt.date | None:
-    """``YYYY-MM-DD`` or nothing; raises ValueError with a message fit for the member."""
+    """``YYYY-MM-DD`` or nothing; raises RequestError with a message fit for the member."""
     if value is None or not value.strip():
         return None
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"“{value}” is not a date; please use YYYY-MM-DD.") from None
+        raise RequestError(f"“{value}” is not a date; please use YYYY-MM-DD.") from None
 
 
-class SummaryCog(commands.Cog):
+class SummaryCog(ModeratorCog):
     summary = app_commands.Group(
         name="summary",
         description="Moderators: a briefing on the news collection",
@@ -58,13 +62,8 @@ class SummaryCog(commands.Cog):
         until: str | None = None,
     ) -> None:
         if not query.strip():
-            await self._refuse(interaction, "Please give a topic to summarise.")
-            return
-        try:
-            start, end = parse_date(since), parse_date(until)
-        except ValueError as exc:
-            await self._refuse(interaction, str(exc))
-            return
+            raise RequestError("Please give a topic to summarise.")
+        start, end = parse_date(since), parse_date(until)
         request = SummaryRequest(
             kind=SummaryKind.TOPIC, query=query.strip(), since=start, until=end
         )
@@ -74,8 +73,7 @@ class SummaryCog(commands.Cog):
     @app_commands.describe(name="The document's title or file name")
     async def document(self, interaction: discord.Interaction, name: str) -> None:
         if not name.strip():
-            await self._refuse(interaction, "Please pick a document.")
-            return
+            raise RequestError("Please pick a document.")
         request = SummaryRequest(kind=SummaryKind.DOCUMENT, document=name.strip())
         await self._summarise(interaction, request)
 
@@ -92,47 +90,30 @@ class SummaryCog(commands.Cog):
     ) -> None:
         await self._summarise(interaction, SummaryRequest(kind=SummaryKind.LATEST, days=days))
 
-    async def _refuse(self, interaction: discord.Interaction, text: str) -> None:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
     async def _summarise(self, interaction: discord.Interaction, request: SummaryRequest) -> None:
-        refusal = moderator_refusal(interaction, self.services.settings.newsbot_moderator_role)
-        if refusal:
-            log.info("refused /summary to %s", actor(interaction))
-            await self._refuse(interaction, refusal)
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info(
             "moderator action: /summary %s, by %s", describe_request(request), actor(interaction)
         )
-        try:
-            async with self.services.in_flight.slot():
-                summary = await asyncio.to_thread(self.services.engine.summarise, request)
-            messages = summary_messages(summary, request)
-            view: discord.ui.View | None = None
-            if not summary.empty:
-                summary_id = uuid.uuid4().hex[:16]
-                dicts: list[list[dict[str, Any]]] = [
-                    [dict(e.to_dict()) for e in group] for group in messages
-                ]
-                await asyncio.to_thread(
-                    self.services.store.remember_summary, summary_id, interaction.user.id, dicts
-                )
-                view = summary_view(summary_id)
-            last = len(messages) - 1
-            await interaction.edit_original_response(
-                embeds=messages[0], view=view if last == 0 else None, allowed_mentions=NO_MENTIONS
+        async with self.services.in_flight.slot():
+            summary = await asyncio.to_thread(self.services.engine.summarise, request)
+        messages = summary_messages(summary, request)
+        view: discord.ui.View | None = None
+        if not summary.empty:
+            summary_id = uuid.uuid4().hex[:16]
+            dicts: list[list[dict[str, Any]]] = [
+                [dict(e.to_dict()) for e in group] for group in messages
+            ]
+            await asyncio.to_thread(
+                self.services.store.remember_summary, summary_id, interaction.user.id, dicts
             )
-            for i, embeds in enumerate(messages[1:], start=1):
-                extra: dict[str, Any] = {"view": view} if i == last and view else {}
-                await interaction.followup.send(
-                    embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra
-                )
-        except Exception:
-            log.exception("/summary failed (interaction %s)", interaction.id)
-            try:
-                await interaction.edit_original_response(
-                    embeds=[error_embed(interaction.id)], view=None, allowed_mentions=NO_MENTIONS
-                )
-            except discord.HTTPException:
-                log.exception("could not report the error (interaction %s)", interaction.id)
+            view = summary_view(summary_id)
+        last = len(messages) - 1
+        await interaction.edit_original_response(
+            embeds=messages[0], view=view if last == 0 else None, allowed_mentions=NO_MENTIONS
+        )
+        for i, embeds in enumerate(messages[1:], start=1):
+            extra: dict[str, Any] = {"view": view} if i == last and view else {}
+            await interaction.followup.send(
+                embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra
+            )

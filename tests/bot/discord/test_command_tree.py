@@ -8,8 +8,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.discord.client import NewsBot, add_cogs, make_intents
-from bot.discord.views import PERSISTENT_ITEMS, FeedbackButton, PostSummaryButton, SourcesButton
+from bot.discord.ask.views import FeedbackButton, SourcesButton
+from bot.discord.client import PERSISTENT_ITEMS, NewsBot, add_cogs, make_intents
+from bot.discord.summary.views import PostSummaryButton
 from tests.bot.fakes import FakeEngine, make_interaction, make_services
 
 MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value  # 8192

@@ -9,8 +9,8 @@ from unittest.mock import MagicMock
 
 import pytest
 
+from bot.discord.ask.views import FeedbackButton, SourcesButton, answer_view
 from bot.discord.feedback import FeedbackStore
-from bot.discord.views import FeedbackButton, SourcesButton, answer_view
 from tests.bot.fakes import (
     FakeEngine,
     make_interaction,

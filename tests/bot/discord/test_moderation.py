@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.discord.services import BotServices
 from bot.discord.sources._cog import SourcesCog
 from bot.discord.summary._cog import SummaryCog
-from bot.discord.views import PostSummaryButton
+from bot.discord.summary.views import PostSummaryButton
 from retrieval.models import IngestReport, SummaryKind
 from tests.bot.fakes import (
     FakeEngine,
@@ -29,6 +29,7 @@ from tests.bot.fakes import (
     make_user,
     pings_nobody,
     sample_summary,
+    shown_text,
 )
 
 
@@ -57,8 +58,8 @@ async def test_summary_is_refused_without_manage_messages(tmp_path: Path) -> Non
 
     await invoke(cog.topic, cog, interaction, query="Russia")
 
-    args, kwargs = interaction.response.send_message.await_args
-    assert "Manage Messages" in args[0] and kwargs["ephemeral"] is True
+    kwargs = interaction.response.send_message.await_args.kwargs
+    assert "Manage Messages" in shown_text(interaction) and kwargs["ephemeral"] is True
     assert engine.calls == []
 
 
@@ -69,7 +70,7 @@ async def test_configured_role_is_required_on_top(tmp_path: Path) -> None:
     cog = summary_cog(services)
     without = make_interaction(services, manage_messages=True)
     await invoke(cog.latest, cog, without, days=3)
-    assert "News Mods" in without.response.send_message.await_args.args[0]
+    assert "News Mods" in shown_text(without)
     assert engine.calls == []
 
     member = make_user(9, roles=[make_role(1, "news mods")])
@@ -117,7 +118,8 @@ async def test_bad_date_is_a_polite_refusal(tmp_path: Path) -> None:
 
     await invoke(cog.topic, cog, interaction, query="x", since="last week")
 
-    assert "YYYY-MM-DD" in interaction.response.send_message.await_args.args[0]
+    assert "YYYY-MM-DD" in shown_text(interaction)
+    assert interaction.response.send_message.await_args.kwargs["ephemeral"] is True
     assert engine.calls == []
 
 
@@ -185,8 +187,8 @@ async def test_sources_add_checks_type_and_size_before_downloading(tmp_path: Pat
     ]:
         interaction = make_interaction(services, manage_messages=True)
         await invoke(cog.add, cog, interaction, file=attachment)
-        args, kwargs = interaction.response.send_message.await_args
-        assert expected in args[0] and kwargs["ephemeral"] is True
+        kwargs = interaction.response.send_message.await_args.kwargs
+        assert expected in shown_text(interaction) and kwargs["ephemeral"] is True
         attachment.read.assert_not_awaited()
     assert engine.calls == []
 
@@ -201,9 +203,8 @@ async def test_sources_add_rejects_binary_content(tmp_path: Path) -> None:
         cog.add, cog, interaction, file=make_attachment("a.txt", b"ab\x00\x01", "text/plain")
     )
 
-    assert (
-        "does not look like text" in interaction.edit_original_response.await_args.kwargs["content"]
-    )
+    final = interaction.edit_original_response.await_args.kwargs
+    assert "does not look like text" in final["embeds"][0].description
     assert engine.calls == []
 
 

@@ -6,7 +6,11 @@ import discord
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.discord import render
+from bot import present
+from bot.discord import embeds as layout
+from bot.discord.ask import render
+from bot.discord.sources import render as sources_render
+from bot.discord.summary import render as summary_render
 from bot.discord.textsplit import sentences
 from retrieval.models import (
     AnswerSentence,
@@ -20,7 +24,7 @@ from retrieval.models import (
 from tests.bot.fakes import abstention, citation, document_info, sample_answer, sample_summary
 
 
-def all_text(messages: render.Messages) -> str:
+def all_text(messages: layout.Messages) -> str:
     parts = []
     for embeds in messages:
         for e in embeds:
@@ -30,21 +34,21 @@ def all_text(messages: render.Messages) -> str:
     return "\n".join(parts)
 
 
-def assert_within_limits(messages: render.Messages) -> None:
+def assert_within_limits(messages: layout.Messages) -> None:
     for embeds in messages:
-        assert 1 <= len(embeds) <= render.EMBEDS_PER_MESSAGE
-        assert sum(len(e) for e in embeds) <= render.EMBED_TOTAL_LIMIT
+        assert 1 <= len(embeds) <= layout.EMBEDS_PER_MESSAGE
+        assert sum(len(e) for e in embeds) <= layout.EMBED_TOTAL_LIMIT
         for e in embeds:
-            assert len(e.title or "") <= render.TITLE_LIMIT
-            assert len(e.description or "") <= render.DESCRIPTION_LIMIT
-            assert len(e.fields) <= render.FIELDS_PER_EMBED
+            assert len(e.title or "") <= layout.TITLE_LIMIT
+            assert len(e.description or "") <= layout.DESCRIPTION_LIMIT
+            assert len(e.fields) <= layout.FIELDS_PER_EMBED
             for f in e.fields:
-                assert len(f.name or "") <= render.FIELD_NAME_LIMIT
-                assert 0 < len(f.value or "") <= render.FIELD_VALUE_LIMIT
-            assert len(e.footer.text or "") <= render.FOOTER_LIMIT
+                assert len(f.name or "") <= layout.FIELD_NAME_LIMIT
+                assert 0 < len(f.value or "") <= layout.FIELD_VALUE_LIMIT
+            assert len(e.footer.text or "") <= layout.FOOTER_LIMIT
 
 
-def field(messages: render.Messages, name: str) -> str:
+def field(messages: layout.Messages, name: str) -> str:
     return "\n".join(
         f.value or "" for embeds in messages for e in embeds for f in e.fields if f.name == name
     )
@@ -143,7 +147,7 @@ def test_any_answer_renders_within_limits_and_keeps_every_sentence(
     assert_within_limits(messages)
     descriptions = " ".join(e.description or "" for embeds in messages for e in embeds)
     for s in answer_sentences:
-        expected = f"{s.text} {render.markers(s.citations)}"
+        expected = f"{s.text} {present.markers(s.citations)}"
         assert expected in descriptions
     text = all_text(messages)
     for i in range(n_notes):
@@ -187,14 +191,14 @@ def test_draft_is_marked_writing_and_final_is_marked_done() -> None:
     assert draft.footer.text == render.WRITING_FOOTER
     assert draft.description == "North Korea sent"
     long = render.draft_embed("q", "word " * 2000)
-    assert len(long.description or "") <= render.DESCRIPTION_LIMIT
+    assert len(long.description or "") <= layout.DESCRIPTION_LIMIT
     final = render.answer_messages(sample_answer(mode="llm"))
     assert final[0][-1].footer.text == f"{render.DONE_FOOTER} · checked against its sources"
 
 
 def test_summary_has_all_sections_and_linked_sources() -> None:
     request = SummaryRequest(kind=SummaryKind.TOPIC, query="Russia North Korea")
-    messages = render.summary_messages(sample_summary(), request)
+    messages = summary_render.summary_messages(sample_summary(), request)
     assert_within_limits(messages)
     embed = messages[0][0]
     assert embed.title == "North Korea and Russia draw closer"
@@ -210,7 +214,7 @@ def test_summary_has_all_sections_and_linked_sources() -> None:
 def test_huge_summary_spreads_over_messages_without_loss() -> None:
     points = tuple(SummaryPoint(f"Point {i} " + "word " * 150, (1,)) for i in range(60))
     request = SummaryRequest(kind=SummaryKind.LATEST, days=3)
-    messages = render.summary_messages(sample_summary(points=points), request)
+    messages = summary_render.summary_messages(sample_summary(points=points), request)
     assert_within_limits(messages)
     assert len(messages) > 1
     text = all_text(messages)
@@ -220,23 +224,23 @@ def test_huge_summary_spreads_over_messages_without_loss() -> None:
 
 def test_empty_summary_says_so() -> None:
     request = SummaryRequest(kind=SummaryKind.DOCUMENT, document="x.txt")
-    messages = render.summary_messages(sample_summary(empty=True), request)
+    messages = summary_render.summary_messages(sample_summary(empty=True), request)
     assert messages[0][0].title == "Nothing to summarise"
     assert messages[0][0].footer.text == "Document: x.txt"
 
 
 def test_document_listing_attaches_the_full_list_when_long() -> None:
     docs = [document_info(f"d{i}.txt", f"Title {i}", day=1 + i % 28) for i in range(100)]
-    messages, full = render.documents_listing(docs, shown=10)
+    messages, full = sources_render.documents_listing(docs, shown=10)
     assert_within_limits(messages)
     assert messages[0][0].title == "100 documents in the collection"
     assert full is not None and len(full.strip().split("\n")) == 100
-    small, none = render.documents_listing(docs[:3])
+    small, none = sources_render.documents_listing(docs[:3])
     assert none is None and "d0.txt - Title 0 (2023-11-01, 3 chunks)" in all_text(small)
 
 
 def test_embeds_survive_a_round_trip_through_dicts() -> None:
-    messages = render.summary_messages(
+    messages = summary_render.summary_messages(
         sample_summary(), SummaryRequest(kind=SummaryKind.LATEST, days=1)
     )
     again = [discord.Embed.from_dict(e.to_dict()) for e in messages[0]]
@@ -252,9 +256,9 @@ def test_reader_comment_label_only_when_all_cited_passages_are_comments() -> Non
 
 
 def test_undated_sources_say_undated() -> None:
-    line = render.source_line((3,), "T", None, None)
+    line = layout.source_line((3,), "T", None, None)
     assert line == "[3] T - undated"
-    assert render.format_date(dt.date(2024, 1, 2)) == "2024-01-02"
+    assert present.format_date(dt.date(2024, 1, 2)) == "2024-01-02"
 
 
 def test_passages_of_one_document_share_a_source_line() -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from retrieval.answer.citations import with_markers
 from retrieval.answer.extractive import ABSTAIN_TEXT
-from retrieval.engine import Engine, QuestionError
+from retrieval.engine import Engine
+from retrieval.errors import QuestionError
 from retrieval.models import PassageKind
 
 COVERED = {

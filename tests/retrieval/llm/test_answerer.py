@@ -237,10 +237,9 @@ def test_stream_yields_growing_drafts_then_the_verified_answer(
     reply = "Putin offered to assist North Korea in developing satellites [2]. Also [9] nonsense."
     chat = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
     answerer = AbstractiveAnswerer(chat, prompts)
-    items = list(answerer.stream("q", passages, fallback=lambda: extractive_stand_in("q")))
-    *partial, final = items
-    drafts = [d for d in partial if isinstance(d, str)]
-    assert len(drafts) == len(partial)
+    stream = answerer.stream("q", passages, fallback=lambda: extractive_stand_in("q"))
+    drafts = list(stream)
+    final = stream.answer()
     assert len(drafts) > 3 and all(isinstance(d, str) for d in drafts)
     assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(drafts))
     assert drafts[-1] == reply

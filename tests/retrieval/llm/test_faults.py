@@ -85,11 +85,10 @@ def test_a_working_server_streams_a_verified_answer(passages: list[Passage]) -> 
     )
     with LoopbackOpenAI(ServerScript(mode="ok", reply=reply)) as server:
         answerer = answerer_for(settings_for(server.base_url))
-        items = list(answerer.stream("q", passages, fallback=lambda: extractive_stand_in("q")))
+        stream = answerer.stream("q", passages, fallback=lambda: extractive_stand_in("q"))
+        drafts = list(stream)
+        final = stream.answer()
         request = server.script.requests[0]
-    *partial, final = items
-    drafts = [d for d in partial if isinstance(d, str)]
-    assert len(drafts) == len(partial)
     assert request["stream"] is True and request["model"] == "loopback-test"
     assert '<passage n="1"' in request["messages"][1]["content"]
     assert len(drafts) >= 3 and drafts[-1] == reply
@@ -120,9 +119,10 @@ def test_server_that_stalls_in_the_middle_of_an_answer(passages: list[Passage]) 
     with LoopbackOpenAI(ServerScript(mode="partial", reply=reply)) as server:
         answerer = answerer_for(settings_for(server.base_url))
         started = time.monotonic()
-        items = list(answerer.stream("q", passages, fallback=lambda: extractive_stand_in("q")))
+        stream = answerer.stream("q", passages, fallback=lambda: extractive_stand_in("q"))
+        drafts = list(stream)
+        final = stream.answer()
         seconds = time.monotonic() - started
-    *drafts, final = items
     assert drafts == ["North ", "North Korea "]  # the draft shown so far, then replaced
     assert isinstance(final, Answer)
     assert_fell_back(final)

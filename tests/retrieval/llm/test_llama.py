@@ -133,16 +133,13 @@ def _answerer(base_url: str) -> AbstractiveAnswerer:
 def test_streamed_answer_from_a_real_model_is_verified(llama_url: str) -> None:
     passages = seed_passages()
     answerer = _answerer(llama_url)
-    items = list(
-        answerer.stream(
-            "What did North Korea send to Russia?",
-            passages,
-            fallback=lambda: extractive_stand_in("q"),
-        )
+    stream = answerer.stream(
+        "What did North Korea send to Russia?",
+        passages,
+        fallback=lambda: extractive_stand_in("q"),
     )
-    *partial, final = items
-    drafts = [d for d in partial if isinstance(d, str)]
-    assert len(drafts) == len(partial)
+    drafts = list(stream)
+    final = stream.answer()
     assert isinstance(final, Answer)
     assert final.mode == "llm" and not final.notices, "the model answered, no fallback"
     assert drafts and all(isinstance(d, str) for d in drafts)

@@ -21,7 +21,7 @@ from retrieval.index.embeddings import WordLlamaEmbedder
 from retrieval.models import Summary, SummaryKind, SummaryRequest
 from retrieval.settings import Settings
 from retrieval.summary import Summariser
-from retrieval.summary.timeline import stated_dates
+from retrieval.summary.assemble import stated_dates
 
 CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
 REUTERS = CORPUS / "reuters21578" / "reuters21578.jsonl"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.contract import summary_to_json
 from retrieval.engine import Engine
 from retrieval.models import Summary, SummaryKind, SummaryRequest
-from retrieval.summary import summary_to_json
 
 
 def _summarise(engine: Engine, request: SummaryRequest) -> Summary:

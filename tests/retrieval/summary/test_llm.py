@@ -15,13 +15,13 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
+from bot.wiring import build_summariser
 from retrieval.claims import ClaimAssessor
 from retrieval.engine import Engine
 from retrieval.index.embeddings import WordLlamaEmbedder
 from retrieval.models import NoteKind, SummaryKind, SummaryRequest
 from retrieval.settings import Settings
 from retrieval.summary import Summariser
-from retrieval.summary.factory import make_summariser
 from retrieval.summary.llm_points import renumber
 from retrieval.summary.quotable import split_sentences
 
@@ -89,7 +89,7 @@ def _summariser(
     engine: Engine, embedder: WordLlamaEmbedder, chat: ScriptedChat, tokens: int
 ) -> Summariser:
     settings = Settings(_env_file=None, newsbot_llm_context_tokens=tokens, newsbot_llm_retries=0)  # type: ignore[call-arg]
-    return make_summariser(
+    return build_summariser(
         engine.searcher,
         engine.store,
         embedder,

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.wiring import build_summariser
 from retrieval.claims import ClaimAssessor
+from retrieval.contract import summary_to_json
 from retrieval.engine import Engine
 from retrieval.index.embeddings import MiniLMEmbedder, WordLlamaEmbedder
 from retrieval.models import (
@@ -22,9 +24,8 @@ from retrieval.models import (
     SummaryRequest,
 )
 from retrieval.settings import Settings
-from retrieval.summary import Summariser, summary_to_json
-from retrieval.summary.factory import make_summariser
-from retrieval.summary.timeline import stated_dates
+from retrieval.summary import Summariser
+from retrieval.summary.assemble import stated_dates
 
 SEEDS = Path(__file__).resolve().parents[3] / "documents"
 WEAPONS_REPORT = "002_6c831982c0cbfdcb.txt"
@@ -43,7 +44,7 @@ def summariser(
     seed_engine: Engine, wordllama: WordLlamaEmbedder, minilm: MiniLMEmbedder
 ) -> Summariser:
     """Built as the entry point builds it (no language model configured)."""
-    return make_summariser(
+    return build_summariser(
         seed_engine.searcher,
         seed_engine.store,
         wordllama,

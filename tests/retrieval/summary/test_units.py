@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from retrieval.contract import summary_to_json
 from retrieval.index.embeddings import MiniLMEmbedder, WordLlamaEmbedder
 from retrieval.models import (
     Chunk,
@@ -26,12 +27,12 @@ from retrieval.models import (
     TimelineEntry,
     UnconfirmedItem,
 )
-from retrieval.summary import Summariser, summary_to_json
+from retrieval.summary import Summariser
+from retrieval.summary.assemble import stated_dates
+from retrieval.summary.gather import resolve_document
 from retrieval.summary.keypoints import Draft, drop_repeats
 from retrieval.summary.quotable import is_point_material, is_quotable, split_sentences
-from retrieval.summary.resolve import resolve_document
 from retrieval.summary.select import representative
-from retrieval.summary.timeline import stated_dates
 
 SEEDS = Path(__file__).resolve().parents[3] / "documents"
 

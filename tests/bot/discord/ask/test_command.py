@@ -11,8 +11,9 @@ from unittest.mock import MagicMock
 import pytest
 from discord.ext import commands
 
-from bot.discord import render
+from bot.discord.ask import render
 from bot.discord.ask._cog import AskCog
+from retrieval.engine import Engine
 from tests.bot.fakes import (
     FakeEngine,
     abstention,
@@ -147,7 +148,7 @@ async def test_too_long_question_is_refused_and_quoted_back(tmp_path: Path) -> N
     kwargs = interaction.response.send_message.await_args.kwargs
     assert kwargs["ephemeral"] is True
     description = kwargs["embeds"][0].description
-    assert "up to 50" in description
+    assert "the limit is 50" in description
     assert question in description  # nothing the member typed is lost
     assert engine.calls == []
     assert_no_pings(interaction)
@@ -223,3 +224,20 @@ async def test_excess_questions_are_queued_not_dropped(tmp_path: Path) -> None:
         it.response.defer.assert_awaited_once()
         final = it.edit_original_response.await_args.kwargs
         assert final["embeds"][0].footer.text.startswith(render.DONE_FOOTER)
+
+
+async def test_ask_with_only_a_mention_gets_the_polite_reply_from_the_real_engine(
+    tmp_path: Path, seed_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    services = make_services(tmp_path, seed_engine)
+    cog = AskCog(MagicMock(spec=commands.Bot), services)
+    interaction = make_interaction(services)
+
+    with caplog.at_level(logging.INFO):
+        await invoke(cog.ask, cog, interaction, question="@everyone")
+
+    kwargs = interaction.response.send_message.await_args.kwargs
+    assert kwargs["ephemeral"] is True
+    assert "Please ask a question" in kwargs["embeds"][0].description
+    interaction.response.defer.assert_not_awaited()
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

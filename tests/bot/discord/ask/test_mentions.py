@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock, create_autospec
 
 import discord
+import pytest
 from discord.ext import commands
 
-from bot.discord import render
+from bot.discord.ask import render
 from bot.discord.ask._cog import AskCog
+from retrieval.engine import Engine
 from tests.bot.fakes import (
     FakeEngine,
     make_role,
@@ -232,6 +235,26 @@ async def test_engine_failure_on_a_mention_is_reported(tmp_path: Path) -> None:
 
     await cog.on_message(message)
 
-    embed = message.reply.await_args.kwargs["embed"]
+    embed = message.reply.await_args.kwargs["embeds"][0]
     assert "something went wrong" in embed.description and "1001" in embed.description
     assert isinstance(message.reply, AsyncMock)
+
+
+async def test_a_mention_that_is_only_everyone_gets_the_polite_reply_from_the_real_engine(
+    tmp_path: Path, seed_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The engine decides what a question is; the cog shows its refusal and logs no exception."""
+    bot = MagicMock(spec=commands.Bot)
+    bot.user = make_user(BOT_ID, bot=True)
+    cog = AskCog(bot, make_services(tmp_path, seed_engine))
+    message = make_message(f"<@{BOT_ID}> @everyone")
+
+    with caplog.at_level(logging.INFO):
+        await cog.on_message(message)
+
+    reply = message.reply.await_args.kwargs
+    assert "Please ask a question" in reply["embeds"][0].description
+    assert "something went wrong" not in reply["embeds"][0].description
+    message.create_thread.assert_not_awaited()  # refused before a thread is opened
+    assert pings_nobody(reply["allowed_mentions"])
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.discord.ask.streaming import collect_stream
+from retrieval.stream import AnswerStream
 from tests.bot.fakes import sample_answer
 
 
@@ -23,7 +24,7 @@ async def test_drafts_are_throttled_and_the_answer_always_arrives() -> None:
     async def on_draft(text: str) -> None:
         shown.append((time.monotonic(), text))
 
-    result = await collect_stream(produce, on_draft, interval=0.2)  # type: ignore[arg-type]
+    result = await collect_stream(lambda: AnswerStream(produce()), on_draft, interval=0.2)  # type: ignore[arg-type]
 
     assert result is answer
     assert 2 <= len(shown) < 12  # not one edit per draft
@@ -46,7 +47,7 @@ async def test_a_pending_draft_is_flushed_when_the_stream_stalls() -> None:
     async def on_draft(text: str) -> None:
         shown.append(text)
 
-    assert await collect_stream(produce, on_draft, interval=0.1) is answer  # type: ignore[arg-type]
+    assert await collect_stream(lambda: AnswerStream(produce()), on_draft, interval=0.1) is answer  # type: ignore[arg-type]
     assert shown == ["first", "second"]
 
 
@@ -57,7 +58,7 @@ async def test_extractive_stream_yields_only_the_answer() -> None:
     async def on_draft(text: str) -> None:
         shown.append(text)
 
-    assert await collect_stream(lambda: iter([answer]), on_draft) is answer
+    assert await collect_stream(lambda: AnswerStream(iter([answer])), on_draft) is answer
     assert shown == []
 
 
@@ -70,10 +71,10 @@ async def test_engine_errors_propagate_and_failed_edits_do_not() -> None:
         raise OSError("discord said no")
 
     with pytest.raises(RuntimeError, match="model crashed"):
-        await collect_stream(broken, failing_edit)  # type: ignore[arg-type]
+        await collect_stream(lambda: AnswerStream(broken()), failing_edit)  # type: ignore[arg-type]
 
     answer = sample_answer()
-    result = await collect_stream(lambda: iter(["d", answer]), failing_edit)
+    result = await collect_stream(lambda: AnswerStream(iter(["d", answer])), failing_edit)
     assert result is answer
 
 
@@ -82,4 +83,4 @@ async def test_stream_without_an_answer_is_an_error() -> None:
         pass
 
     with pytest.raises(RuntimeError, match="without an Answer"):
-        await collect_stream(lambda: iter(["only a draft"]), on_draft)
+        await collect_stream(lambda: AnswerStream(iter(["only a draft"])), on_draft)

@@ -1,4 +1,4 @@
-"""Thread history → turns, question validation, mention stripping and upload checks."""
+"""Thread history → turns, and mention stripping."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from unittest.mock import MagicMock
 
 import discord
 
-from bot.discord import render
-from bot.discord.ask.threads import turns_from_history
-from bot.discord.questions import question_problem, strip_mentions
-from bot.discord.sources.uploads import content_problem, upload_problem
+from bot.discord.ask import render
+from bot.discord.ask.threads import strip_mentions, turns_from_history
 from tests.bot.fakes import abstention, make_user, sample_answer
 
 BOT = 999
@@ -55,23 +53,6 @@ def test_only_the_last_turns_are_kept_and_abstentions_skipped() -> None:
     assert turns_from_history(history, BOT, max_turns=0) == []
 
 
-def test_question_problems() -> None:
-    assert question_problem("  ", 10) is not None
-    assert question_problem("fine?", 10) is None
-    problem = question_problem("x" * 11, 10)
-    assert problem is not None and "11 characters" in problem and "up to 10" in problem
-
-
 def test_strip_mentions_removes_only_the_bot() -> None:
     text = f"<@{BOT}> what did <@123> say? <@!{BOT}> <@&77> @everyone"
     assert strip_mentions(text, BOT, [77]) == "what did <@123> say? @everyone"
-
-
-def test_upload_checks() -> None:
-    assert upload_problem("a.HTML", 10, "text/html; charset=utf-8", 100) is None
-    assert upload_problem("a.md", 10, None, 100) is None
-    assert upload_problem("a.exe", 10, None, 100) is not None
-    assert upload_problem("a.txt", 0, "text/plain", 100) == "That file is empty."
-    assert content_problem("héllo".encode("latin-1"), 100) is None  # not UTF-8, still text
-    assert content_problem(b"\x00\x01", 100) is not None
-    assert content_problem(b"x" * 101, 100) is not None

@@ -1,6 +1,6 @@
-"""Persistent buttons: Sources, 👍/👎 and "Post to channel".
+"""The buttons under an answer: Sources and 👍/👎, persistent across restarts.
 
-Each is a :class:`discord.ui.DynamicItem` whose ``custom_id`` carries an id
+Each is a :class:`discord.ui.DynamicItem` whose ``custom_id`` carries the answer's id
 (``newsbot:vote:up:<answer>``); registered once in ``setup_hook``, they keep working on messages
 sent before a restart, and recover what they need from the
 :class:`~bot.discord.feedback.FeedbackStore`.
@@ -15,18 +15,18 @@ from typing import Any
 
 import discord
 
+from bot.discord.ask.render import passages_messages
 from bot.discord.errors import report_failure
-from bot.discord.render import passages_messages
-from bot.discord.services import NO_MENTIONS, actor, moderator_refusal, services_of
+from bot.discord.services import NO_MENTIONS, services_of
 
 log = logging.getLogger(__name__)
 
-_ID = r"[0-9A-Za-z_-]{1,64}"
+ID_PATTERN = r"[0-9A-Za-z_-]{1,64}"
 
 
 class SourcesButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"newsbot:sources:(?P<answer_id>{_ID})",
+    template=rf"newsbot:sources:(?P<answer_id>{ID_PATTERN})",
 ):
     """Shows the quoted passages behind an answer, ephemerally, to whoever clicks."""
 
@@ -75,7 +75,7 @@ class SourcesButton(
 
 class FeedbackButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"newsbot:vote:(?P<vote>up|down):(?P<answer_id>{_ID})",
+    template=rf"newsbot:vote:(?P<vote>up|down):(?P<answer_id>{ID_PATTERN})",
 ):
     """Records a 👍 or 👎 for an answer (one vote per member; clicking again changes it)."""
 
@@ -116,84 +116,10 @@ class FeedbackButton(
         )
 
 
-class PostSummaryButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"newsbot:post:(?P<summary_id>{_ID})",
-):
-    """Posts a summary that a moderator previewed ephemerally to the channel, for everyone."""
-
-    def __init__(self, summary_id: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Post to channel",
-                emoji="📣",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"newsbot:post:{summary_id}",
-            )
-        )
-        self.summary_id = summary_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> PostSummaryButton:
-        return cls(match["summary_id"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._handle(interaction)
-        except Exception:
-            await report_failure(interaction, "the Post to channel button")
-
-    async def _handle(self, interaction: discord.Interaction) -> None:
-        services = services_of(interaction)
-        refusal = moderator_refusal(interaction, services.settings.newsbot_moderator_role)
-        if refusal:
-            await interaction.response.send_message(
-                refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            return
-        stored = await asyncio.to_thread(services.store.summary, self.summary_id)
-        channel = interaction.channel
-        if stored is None or not isinstance(channel, discord.abc.Messageable):
-            await interaction.response.send_message(
-                "I can't post this summary any more; please run /summary again.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return
-        await interaction.response.defer()
-        try:
-            for embeds in stored:
-                await channel.send(
-                    embeds=[discord.Embed.from_dict(e) for e in embeds],
-                    allowed_mentions=NO_MENTIONS,
-                )
-        except discord.Forbidden:
-            await interaction.edit_original_response(
-                content="I don't have permission to post in this channel.",
-                allowed_mentions=NO_MENTIONS,
-            )
-            return
-        log.info("moderator action: posted summary %s, by %s", self.summary_id, actor(interaction))
-        await interaction.edit_original_response(
-            content="Posted to the channel ✅", view=None, allowed_mentions=NO_MENTIONS
-        )
-
-
-PERSISTENT_ITEMS = (SourcesButton, FeedbackButton, PostSummaryButton)
-
-
 def answer_view(answer_id: str, *, has_sources: bool) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     if has_sources:
         view.add_item(SourcesButton(answer_id))
     view.add_item(FeedbackButton("up", answer_id))
     view.add_item(FeedbackButton("down", answer_id))
-    return view
-
-
-def summary_view(summary_id: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PostSummaryButton(summary_id))
     return view

@@ -1,0 +1,92 @@
+"""Briefings as Discord embeds, ready to preview and post."""
+
+from __future__ import annotations
+
+from bot.discord.embeds import (
+    ABSTAIN_COLOUR,
+    FOOTER_LIMIT,
+    SUMMARY_COLOUR,
+    TITLE_LIMIT,
+    Messages,
+    Section,
+    build_messages,
+    escape,
+    source_line,
+)
+from bot.discord.textsplit import shorten
+from bot.present import format_date, markers, note_label
+from retrieval.models import Summary, SummaryKind, SummaryRequest, SummarySource, TimelineEntry
+
+
+def describe_request(request: SummaryRequest) -> str:
+    span = ""
+    if request.since or request.until:
+        span = f" ({format_date(request.since) if request.since else '…'} to "
+        span += f"{format_date(request.until) if request.until else '…'})"
+    if request.kind is SummaryKind.TOPIC:
+        return f"Topic: {request.query}{span}"
+    if request.kind is SummaryKind.DOCUMENT:
+        return f"Document: {request.document}"
+    return f"Latest {request.days} day{'s' if request.days != 1 else ''}"
+
+
+def _timeline_line(entry: TimelineEntry) -> str:
+    line = f"`{entry.date.isoformat()}` {escape(entry.text)} {markers(entry.citations)}"
+    return line.rstrip()
+
+
+def _summary_source_line(source: SummarySource) -> str:
+    return source_line((source.n,), source.title or source.document, source.url, source.date)
+
+
+def summary_messages(summary: Summary, request: SummaryRequest) -> Messages:
+    """A briefing ready to post: headline, key points, unconfirmed claims, timeline, sources."""
+    footer = shorten(describe_request(request), FOOTER_LIMIT)
+    if summary.empty:
+        return build_messages(
+            title="Nothing to summarise",
+            description=(
+                "Nothing in the news collection matched this request. Try a broader topic or "
+                "a longer period."
+            ),
+            footer=footer,
+            colour=ABSTAIN_COLOUR,
+        )
+    headline = escape(summary.headline.strip()) or "Summary"
+    title = headline if len(headline) <= TITLE_LIMIT else "Summary"
+    lines = [] if title == headline else [f"**{headline}**", ""]
+    lines.append("**Key points**")
+    for point in summary.points:
+        lines.append(f"• {escape(point.text.strip())} {markers(point.citations)}".rstrip())
+    sections = []
+    if summary.unconfirmed:
+        sections.append(
+            Section(
+                "⚠️ What is unconfirmed",
+                tuple(
+                    f"• **{note_label(item.kind)}:** {escape(item.text)} "
+                    f"{markers(item.citations)}".rstrip()
+                    for item in summary.unconfirmed
+                ),
+            )
+        )
+    if summary.timeline:
+        sections.append(
+            Section(
+                "🗓️ Timeline",
+                tuple(
+                    _timeline_line(entry)
+                    for entry in sorted(summary.timeline, key=lambda e: e.date)
+                ),
+            )
+        )
+    if summary.sources:
+        sections.append(Section("Sources", tuple(_summary_source_line(s) for s in summary.sources)))
+    return build_messages(
+        title=title,
+        description="\n".join(lines),
+        sections=sections,
+        footer=footer,
+        colour=SUMMARY_COLOUR,
+        description_is_lines=True,
+    )

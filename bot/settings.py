@@ -1,0 +1,38 @@
+"""The Discord bot's settings, on top of the core's: one object read once from the environment.
+
+The command line builds this for every command (``newsbot run`` needs all of it; the others use
+the core part), so a single ``.env`` configures both and the core stays free of Discord.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+
+from retrieval.settings import Settings
+
+
+class BotSettings(Settings):
+    """Core settings plus the bot's token, servers, moderator role and fairness limits."""
+
+    discord_token: SecretStr | None = None
+    discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    newsbot_moderator_role: str | None = None
+    # Privileged intent: lets follow-ups in the bot's threads work without mentioning the bot.
+    newsbot_message_content: bool = False
+    newsbot_cooldown_seconds: float = 20.0
+    newsbot_max_in_flight: int = 2
+    newsbot_feedback_db: Path = Field(default=Path(".newsbot/feedback.sqlite3"))
+
+    @field_validator("discord_guild_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept ``123,456`` in the environment as well as a JSON list."""
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, int):
+            return [value]
+        return value
