@@ -97,7 +97,7 @@ def run_model(
         scores[name] = _score(doc_rankings, targets)
         print(model, name, scores[name], flush=True)
     return {
-        "model": engine.store._embedder.name,
+        "model": engine.store.embedding_model,
         "documents": report.documents,
         "chunks": report.chunks,
         "ingest_seconds": round(ingest_seconds, 1),

@@ -14,10 +14,11 @@ from retrieval.answer.extractive import ExtractiveAnswerer
 from retrieval.answer.followups import heuristic_rewrite
 from retrieval.claims import ClaimAssessor
 from retrieval.engine import Engine
+from retrieval.index.chroma import make_client
 from retrieval.index.embeddings import BackgroundLoaded, WordLlamaEmbedder, make_embedder
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import HybridSearcher
-from retrieval.index.store import ChunkStore, make_client
+from retrieval.index.store import ChunkStore
 from retrieval.ingest.pipeline import Ingestor
 from retrieval.interfaces import Embedder, StreamingAnswerer
 from retrieval.settings import Settings

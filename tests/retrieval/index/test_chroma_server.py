@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.index.store import StoreError
+from retrieval.errors import StoreError
 from tests.conftest import SEEDS, EngineFactory
 
 CHROMA = Path(sys.executable).with_name("chroma")

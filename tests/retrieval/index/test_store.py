@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from retrieval.engine import Engine
+from retrieval.errors import EmbeddingMismatchError, StoreError
+from retrieval.index.chroma import make_client
 from retrieval.index.embeddings import WordLlamaEmbedder
 from retrieval.index.lexical import LexicalIndex
-from retrieval.index.store import ChunkStore, EmbeddingMismatchError, StoreError, make_client
+from retrieval.index.store import ChunkStore
 from retrieval.ingest.loaders import LoadError
 from retrieval.models import Chunk, PassageKind, SearchFilters
 from tests.conftest import SEEDS, EngineFactory

@@ -1,0 +1,250 @@
+"""The Chroma collection: its client, how chunks map to its records, its revision, reads and writes.
+
+Chroma is reached with an explicitly injected client (embedded ``PersistentClient``, or a
+``chroma run`` server via ``HttpClient``). Writes go through langchain-chroma's ``Chroma`` over that
+same client, embedding with our model; reads and nearest-neighbour queries use the chromadb
+collection directly, because importing langchain-chroma costs about 0.6 s that a question on an
+existing store would otherwise pay at every cold start.
+
+The collection's metadata records which embedding model filled it and a revision number that every
+write bumps, so the sidecar indexes (BM25, document vectors) know when they are stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.config import Settings as ChromaSettings
+
+from retrieval.errors import EmbeddingMismatchError, StoreError
+from retrieval.interfaces import Embedder
+from retrieval.models import Chunk, Document, PassageKind, SearchFilters
+
+if TYPE_CHECKING:
+    from langchain_chroma import Chroma
+
+PAGE = 2000  # rows per Chroma read; keeps memory flat on the 20k-document store
+
+
+def make_client(path: Path | None, *, host: str | None = None, port: int = 8000) -> ClientAPI:
+    """Embedded store at ``path``, or a Chroma server when ``host`` is given. Telemetry off."""
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if host:
+        try:
+            return chromadb.HttpClient(host=host, port=port, settings=settings)
+        except Exception as exc:  # chromadb raises plain exceptions when the server is down
+            raise StoreError(f"cannot reach the Chroma server at {host}:{port} ({exc})") from exc
+    if path is None:
+        raise StoreError("no store path configured (NEWSBOT_STORE)")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def date_ordinal(date: dt.date | None) -> int:
+    return date.toordinal() if date else 0
+
+
+def chunk_metadata(doc: Document, chunk: Chunk, added: str) -> dict[str, Any]:
+    # Chroma metadata cannot hold None: empty string / 0 stand for "absent".
+    return {
+        "doc_id": chunk.doc_id,
+        "source": chunk.source,
+        "title": chunk.title,
+        "url": chunk.url or "",
+        "date": chunk.date.isoformat() if chunk.date else "",
+        "date_ord": date_ordinal(chunk.date),
+        "kind": chunk.kind.value,
+        "position": chunk.position,
+        "start": chunk.start,
+        "end": chunk.end,
+        "origin": doc.origin,
+        "content_hash": doc.content_hash,
+        "added": added,
+    }
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    date = meta.get("date") or ""
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        source=str(meta["source"]),
+        title=str(meta.get("title", "")),
+        url=str(meta["url"]) if meta.get("url") else None,
+        date=dt.date.fromisoformat(str(date)) if date else None,
+        text=text,
+        kind=PassageKind(meta.get("kind", "article")),
+        position=int(meta.get("position", 0)),
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+    )
+
+
+def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:
+    """Translate filters to a Chroma ``where`` clause (dates are stored as ordinals)."""
+    if filters is None or filters.is_empty():
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.since:
+        clauses.append({"date_ord": {"$gte": filters.since.toordinal()}})
+    if filters.until:
+        clauses.append({"date_ord": {"$lte": filters.until.toordinal()}})
+    if filters.since is None and filters.until is not None:
+        clauses.append({"date_ord": {"$gt": 0}})  # undated chunks are not "before" anything
+    if filters.documents:
+        clauses.append({"source": {"$in": list(filters.documents)}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class ChromaCollection:
+    """One Chroma collection holding newsbot's chunks, opened (or created) for ``embedder``."""
+
+    def __init__(self, client: ClientAPI, embedder: Embedder, *, name: str) -> None:
+        self._client = client
+        self._embedder = embedder
+        self._name = name
+        self._writer: Chroma | None = None
+        try:
+            existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
+        except Exception as exc:
+            raise StoreError(f"the Chroma store is unavailable ({exc})") from exc
+        if name in existing:
+            meta = client.get_collection(name, embedding_function=None).metadata or {}
+            built_with = meta.get("embedding_model")
+            if built_with and built_with != embedder.name:
+                raise EmbeddingMismatchError(
+                    f"the store's collection {name!r} was built with {built_with!r}, not "
+                    f"{embedder.name!r}: set NEWSBOT_EMBEDDINGS back, or use another NEWSBOT_STORE "
+                    "(or NEWSBOT_COLLECTION) and ingest again"
+                )
+        else:
+            self._langchain()  # creates it, recording the model that fills it
+        self._collection = client.get_collection(name, embedding_function=None)
+
+    def _langchain(self) -> Chroma:
+        """langchain-chroma's view of the collection, for writes (imported only when writing)."""
+        if self._writer is None:
+            from langchain_chroma import Chroma
+
+            from retrieval.index.langchain_embeddings import LangChainEmbeddings
+
+            self._writer = Chroma(
+                client=self._client,
+                collection_name=self._name,
+                embedding_function=LangChainEmbeddings(self._embedder),
+                collection_metadata={"embedding_model": self._embedder.name, "revision": 0},
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+        return self._writer
+
+    # -- revision --------------------------------------------------------------------------
+    def revision(self) -> int:
+        """The revision as Chroma has it now (another process may have written since)."""
+        self._collection = self._client.get_collection(self._name, embedding_function=None)
+        meta = self._collection.metadata or {}
+        return int(meta.get("revision", 0))
+
+    def bump_revision(self) -> None:
+        self._collection = self._client.get_collection(self._name, embedding_function=None)
+        meta = dict(self._collection.metadata or {})
+        meta["revision"] = int(meta.get("revision", 0)) + 1
+        meta["embedding_model"] = self._embedder.name
+        self._collection.modify(metadata=meta)
+
+    # -- writes ----------------------------------------------------------------------------
+    def add(self, items: Sequence[tuple[Document, Chunk]], added: str) -> None:
+        """Embed and store chunks, one embedding batch per write (as many as Chroma takes)."""
+        limit = max(1, int(self._client.get_max_batch_size()))
+        for begin in range(0, len(items), limit):
+            part = items[begin : begin + limit]
+            self._langchain().add_texts(
+                [chunk.text for _, chunk in part],
+                metadatas=[chunk_metadata(doc, chunk, added) for doc, chunk in part],
+                ids=[chunk.chunk_id for _, chunk in part],
+            )
+
+    def delete_where(self, where: dict[str, Any]) -> bool:
+        """Delete matching chunks; True when there were any."""
+        found = self._collection.get(where=where, include=[])
+        if not found["ids"]:
+            return False
+        self._collection.delete(ids=found["ids"])
+        return True
+
+    # -- reads -----------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def is_empty(self) -> bool:
+        """Cheaper than ``count() == 0`` on a large collection (count scans; this reads one row)."""
+        return not self._collection.get(limit=1, include=[])["ids"]
+
+    def records(
+        self, *, vectors: bool = False, where: dict[str, Any] | None = None
+    ) -> Iterator[tuple[Chunk, np.ndarray | None]]:
+        """Every matching chunk (and its vector, when asked), read page by page."""
+        include: list[Any] = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
+        offset = 0
+        while True:
+            page = self._collection.get(where=where, include=include, limit=PAGE, offset=offset)
+            ids = page["ids"]
+            if not ids:
+                return
+            docs = page["documents"] or []
+            metas = page["metadatas"] or []
+            embedded = page.get("embeddings") if vectors else None
+            for i, (chunk_id, text, meta) in enumerate(zip(ids, docs, metas, strict=True)):
+                chunk = chunk_from_record(chunk_id, text or "", dict(meta or {}))
+                vector = None if embedded is None else np.asarray(embedded[i], dtype=np.float32)
+                yield chunk, vector
+            offset += len(ids)
+
+    def metadatas(self, doc_ids: Collection[str] | None) -> Iterator[dict[str, Any]]:
+        """Each chunk's metadata, of every document or only of those in ``doc_ids``."""
+        if doc_ids is not None and not doc_ids:
+            return
+        where: dict[str, Any] | None = (
+            None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
+        )
+        offset = 0
+        while True:
+            page = self._collection.get(
+                where=where, include=["metadatas"], limit=PAGE, offset=offset
+            )
+            if not page["ids"]:
+                return
+            for meta in page["metadatas"] or []:
+                yield dict(meta or {})
+            offset += len(page["ids"])
+
+    def nearest(
+        self, vector: np.ndarray, *, k: int, where: dict[str, Any] | None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity (1.0 = same direction); none from an empty store."""
+        found = self._collection.query(
+            query_embeddings=[vector],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        ids = found["ids"][0]
+        docs = (found["documents"] or [[]])[0]
+        metas = (found["metadatas"] or [[]])[0]
+        distances = (found["distances"] or [[]])[0]
+        return [
+            (chunk_from_record(i, t or "", dict(m or {})), 1.0 - float(d))
+            for i, t, m, d in zip(ids, docs, metas, distances, strict=True)
+        ]
+
+    def warm(self) -> None:
+        """One query with a placeholder vector makes Chroma load its vector index (about 0.5 s on
+        the Reuters store), without waiting for the embedding model."""
+        if self._embedder.dimension and not self.is_empty():
+            probe: Sequence[float] = [1.0] + [0.0] * (self._embedder.dimension - 1)
+            self._collection.query(query_embeddings=[probe], n_results=1, include=[])
