@@ -37,6 +37,7 @@ from benchmarks.common import (
     save,
     write_jsonl,
 )
+from retrieval.calibration import calibration_for
 from retrieval.claims import ClaimAssessor
 from retrieval.engine import Engine
 from retrieval.index.embeddings import MiniLMEmbedder, WordLlamaEmbedder
@@ -151,8 +152,8 @@ def main() -> None:
     sentence_embedder: Embedder = (
         judge_model if args.summary_embedder == "minilm" else WordLlamaEmbedder()
     )
-    # MiniLM scores paraphrases higher than wordllama: its skip bar is the redundancy bar itself.
-    redundancy = args.redundancy or (REDUNDANT if args.summary_embedder == "minilm" else 0.65)
+    # The skip bar is the sentence model's calibrated one unless overridden.
+    redundancy = args.redundancy or calibration_for(sentence_embedder.name).redundant
     summariser = Summariser(
         engine.searcher,
         engine.store,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from retrieval.answer.extractive import ExtractiveAnswerer
 from retrieval.answer.followups import heuristic_rewrite
+from retrieval.calibration import calibration_for
 from retrieval.claims import ClaimAssessor
 from retrieval.engine import Engine
 from retrieval.index.chroma import make_client
@@ -63,8 +64,11 @@ def build_engine(
     searcher = HybridSearcher(store, max_per_document=settings.newsbot_max_per_document)
     # Corroboration compares many sentence pairs per answer: the static model keeps notes within
     # the latency budget (Reuters store: 25-30 ms vs up to 136 ms with MiniLM, same notes on the
-    # benchmark questions); 0.5 is its calibrated paraphrase threshold (MiniLM's would be 0.8).
-    assessor = ClaimAssessor(embedder=sentence_embedder, support_cosine=0.5)
+    # benchmark questions), at its own calibrated paraphrase threshold.
+    assessor = ClaimAssessor(
+        embedder=sentence_embedder,
+        support_cosine=calibration_for(sentence_embedder.name).paraphrase,
+    )
     chat = None
     llm: StreamingAnswerer | None = None
     rewriter = heuristic_rewrite

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from retrieval.answer.citations import answer_id, citation_for, with_markers
+from retrieval.calibration import RelevanceGate, calibration_for
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import Retrieval
 from retrieval.interfaces import Embedder
@@ -22,36 +23,6 @@ from retrieval.sentences import split_sentences
 ABSTAIN_TEXT = "The documents don't cover that."
 
 _LETTERS = re.compile(r"[A-Za-z]")
-
-
-@dataclass(frozen=True)
-class RelevanceGate:
-    """Thresholds calibrated per embedding model on the seeds (see tests/retrieval/test_answer.py).
-
-    A passage is relevant when its dense similarity alone is high, or when it is moderately similar
-    and also covers most of the question's distinctive (IDF-weighted) terms.
-    """
-
-    strong_dense: float
-    weak_dense: float
-    coverage: float
-    floor_dense: float = 0.12  # below this, even a full lexical match is a coincidence
-
-    def relevant(self, dense: float, coverage: float) -> bool:
-        if dense >= self.strong_dense:
-            return True
-        if dense >= self.weak_dense and coverage >= self.coverage:
-            return True
-        # Every distinctive word of the question is there (a name, say): relevant unless the
-        # passage is semantically unrelated.
-        return dense >= self.floor_dense and coverage >= 0.99
-
-
-GATES: Mapping[str, RelevanceGate] = {
-    "all-MiniLM-L6-v2-onnx-int8": RelevanceGate(strong_dense=0.55, weak_dense=0.3, coverage=0.5),
-    "wordllama-l2_supercat-256": RelevanceGate(strong_dense=0.6, weak_dense=0.35, coverage=0.5),
-}
-DEFAULT_GATE = RelevanceGate(strong_dense=0.55, weak_dense=0.3, coverage=0.5)
 
 
 @dataclass(frozen=True)
@@ -81,7 +52,7 @@ class ExtractiveAnswerer:
         self._analyzer = analyzer
         self._max_sentences = max_sentences
         self._max_passages = max_passages
-        self._gate = gate or GATES.get(embedder.name, DEFAULT_GATE)
+        self._gate = gate or calibration_for(embedder.name).gate
         self._top_cache: tuple[tuple[int, int], float] = ((0, -1), 1.0)
 
     def coverage(self, question_terms: Sequence[str], text: str, idf: Mapping[str, float]) -> float:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
 
+from retrieval.calibration import support_thresholds
 from retrieval.interfaces import Embedder
 from retrieval.llm.drafts import split_sentences
 
@@ -20,14 +20,6 @@ from retrieval.llm.drafts import split_sentences
 # pairs, checked on the BBC reference pairs (figures in the README).
 LEXICAL_THRESHOLD = 0.65
 EMBEDDING_WEIGHT = 0.5
-# A blend is only as good as its calibration, so embedders not listed here are not blended: the
-# scorer falls back to the calibrated lexical score rather than guess a threshold.
-BLENDED_THRESHOLDS = MappingProxyType(
-    {
-        "wordllama-l2_supercat-256": 0.725,
-        "all-MiniLM-L6-v2-onnx-int8": 0.725,
-    }
-)
 NAME_WEIGHT = 0.5
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
@@ -131,7 +123,8 @@ class SupportScorer:
     embedder: Embedder | None = None
     lexical_threshold: float = LEXICAL_THRESHOLD
     embedding_weight: float = EMBEDDING_WEIGHT
-    blended_thresholds: Mapping[str, float] = field(default_factory=lambda: BLENDED_THRESHOLDS)
+    # A blend is only as good as its calibration: embedders without a threshold are not blended.
+    blended_thresholds: Mapping[str, float] = field(default_factory=support_thresholds)
 
     def __post_init__(self) -> None:
         if self.embedder is not None and self.embedder.name not in self.blended_thresholds:

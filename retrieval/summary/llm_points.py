@@ -15,13 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from retrieval.calibration import calibration_for
 from retrieval.interfaces import Embedder
 from retrieval.llm.drafts import split_sentences
 from retrieval.llm.support import SupportScorer
 from retrieval.llm.verify import verify
 from retrieval.models import Chunk, NoteKind, Passage, PassageKind
 from retrieval.summary.caveats import SentenceAssessor
-from retrieval.summary.keypoints import NEAR_DUPLICATE_DENSE, Draft
+from retrieval.summary.keypoints import Draft
 
 log = logging.getLogger(__name__)
 
@@ -143,11 +144,10 @@ def _without_repeats(points: list[Draft], embedder: Embedder) -> list[Draft]:
     if len(points) < 2:
         return points
     vectors = embedder.embed_batch([p.text for p in points])
+    same_point = calibration_for(embedder.name).same_point
     kept: list[int] = []
     for i, point in enumerate(points):
-        twin = next(
-            (k for k in kept if float(vectors[i] @ vectors[k]) > NEAR_DUPLICATE_DENSE), None
-        )
+        twin = next((k for k in kept if float(vectors[i] @ vectors[k]) > same_point), None)
         if twin is None:
             kept.append(i)
         else:

@@ -35,7 +35,6 @@ from retrieval.summary.assemble import (
 from retrieval.summary.caveats import SentenceAssessor, caveats, point_eligible
 from retrieval.summary.gather import Gatherer
 from retrieval.summary.keypoints import (
-    REDUNDANT_DENSE,
     Draft,
     pick_caveats,
     pick_points,
@@ -71,7 +70,7 @@ class Summariser:
         max_timeline: int = 12,
         assess_budget: int = 40,
         scorer: SupportScorer | None = None,
-        redundancy: float = REDUNDANT_DENSE,
+        redundancy: float | None = None,
         judge: Embedder | None = None,
     ) -> None:
         self._gatherer = Gatherer(searcher, chunk_source, today, candidates, documents)
@@ -87,7 +86,8 @@ class Summariser:
         self._max_opinions = max_opinions
         self._max_timeline = max_timeline
         self._assess_budget = assess_budget
-        self._redundancy = redundancy  # embedder cosine above which a candidate repeats a point
+        # Embedder cosine above which a candidate repeats a point (default: the model's calibration).
+        self._redundancy = redundancy
         # Optional stronger model that vets only the final few points (e.g. the store's MiniLM).
         self._judge = judge
         # LLM sentences are checked exactly like LLM answers' (same scorer, same thresholds).
