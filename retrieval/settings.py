@@ -7,12 +7,23 @@ settings extend these in ``bot/settings.py``.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def bundled(name: str) -> Path:
+    """A folder that ships with newsbot (``prompts``, ``documents``).
+
+    Installed from a wheel, it is package data of ``retrieval``; in a checkout (or an editable
+    install) it is the folder at the top of the repository.
+    """
+    packaged = Path(str(resources.files("retrieval") / name))
+    return packaged if packaged.is_dir() else PROJECT_ROOT / name
 
 
 class Settings(BaseSettings):
@@ -27,7 +38,7 @@ class Settings(BaseSettings):
     newsbot_collection: str = "newsbot"
     chroma_host: str | None = None
     chroma_port: int = 8000
-    newsbot_documents: Path = Field(default=PROJECT_ROOT / "documents")
+    newsbot_documents: Path = Field(default_factory=lambda: bundled("documents"))
 
     # --- retrieval ---------------------------------------------------------------------------
     newsbot_embeddings: str = "minilm"  # minilm | wordllama | openai:<model>
@@ -45,7 +56,7 @@ class Settings(BaseSettings):
     newsbot_llm_retries: int = 1
     newsbot_llm_context_tokens: int = 8192
     newsbot_llm_max_answer_tokens: int = 400
-    newsbot_prompts: Path = Field(default=PROJECT_ROOT / "prompts")
+    newsbot_prompts: Path = Field(default_factory=lambda: bundled("prompts"))
 
     # --- uploads ---------------------------------------------------------------------------
     newsbot_max_upload_bytes: int = 2_000_000

@@ -18,11 +18,6 @@ _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)]*(?:\s*\[\d+(?:\s*[,;]\s*\d+)
 _WORD = re.compile(r"\S+\s*")
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (stripped), citation markers kept with the sentence they follow."""
-    return [unit.strip() for unit in _sentence_units(text.strip()) if unit.strip()]
-
-
 def _sentence_units(text: str) -> Iterator[str]:
     """Sentences with their trailing whitespace: joining them gives ``text`` back exactly."""
     start = 0

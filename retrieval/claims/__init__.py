@@ -1,7 +1,6 @@
 """Claim assessment: which answer sentences are corroborated, single-source, unconfirmed, opinion or disputed."""
 
 from retrieval.claims.assess import ClaimAssessor, ContextFn
-from retrieval.claims.disputes import DisputeJudge, DisputeVerdict
 from retrieval.claims.notes import build_notes, is_time_dependent
 from retrieval.claims.types import ClaimAssessment, ClaimStatus
 
@@ -10,8 +9,6 @@ __all__ = [
     "ClaimAssessor",
     "ClaimStatus",
     "ContextFn",
-    "DisputeJudge",
-    "DisputeVerdict",
     "build_notes",
     "is_time_dependent",
 ]

@@ -8,111 +8,31 @@ report it without hedging) > single source.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-
-import numpy as np
+from collections.abc import Sequence
 
 from retrieval.claims.analysis import DocumentFacts, SentenceFacts
-from retrieval.claims.cues import Cue, CueKind, hedge_cues
-from retrieval.claims.disputes import (
-    Conflict,
-    DisputeJudge,
-    find_conflict,
-    overlaps,
-    topic_words,
-    verified,
+from retrieval.claims.cues import hedge_cues
+from retrieval.claims.disputes import find_conflict, overlaps, topic_words
+from retrieval.claims.evidence import (
+    ContextFn,
+    DocumentReader,
+    Evidence,
+    Similarity,
+    chunk_for,
+    unique_chunks,
 )
 from retrieval.claims.notes import build_notes
 from retrieval.claims.opinion import opinion_genre, opinion_markers
+from retrieval.claims.reasons import (
+    describe_conflict,
+    dispute_reason,
+    opinion_reason,
+    unconfirmed_reason,
+)
 from retrieval.claims.types import ClaimAssessment, ClaimStatus
 from retrieval.claims.words import content_words
 from retrieval.interfaces import Embedder
 from retrieval.models import AnswerSentence, Chunk, Citation, Note, Passage, PassageKind
-
-ContextFn = Callable[[Chunk], str]
-
-
-@dataclass(frozen=True)
-class _Evidence:
-    """A source sentence behind a claim, with what its document says about it."""
-
-    doc_id: str
-    source: str
-    kind: PassageKind
-    facts: SentenceFacts
-    disclaimers: tuple[SentenceFacts, ...]
-    genre: str = ""  # "an opinion piece" / "a review" from the document's title or URL
-
-    @property
-    def opinion(self) -> bool:
-        return self.kind is PassageKind.COMMENT or bool(self.genre) or bool(self.facts.opinion)
-
-    @property
-    def hedged(self) -> bool:
-        return bool(self.facts.cues) or bool(self.disclaimers)
-
-
-@dataclass
-class _Reader:
-    """Reads each document once per call, and finds where a chunk sits in it.
-
-    Only a window of ``window`` characters around the chunk is read: a disclaimer or a comment
-    thread that far away is about something else, and a long page must not cost the answer time.
-    """
-
-    context: ContextFn | None
-    window: int = 20_000
-    cache: dict[tuple[str, str], DocumentFacts] = field(default_factory=dict)
-
-    def place(self, chunk: Chunk) -> tuple[DocumentFacts, int, int]:
-        text = self.context(chunk) if self.context is not None else chunk.text
-        start = _find(text, chunk)
-        if start < 0:  # the context does not contain the chunk verbatim: judge the chunk on its own
-            text, start = chunk.text, 0
-        if len(text) > self.window:
-            begin = max(0, start - (self.window - len(chunk.text)) // 2)
-            text, start = text[begin : begin + max(self.window, len(chunk.text))], start - begin
-        key = (chunk.doc_id, text)
-        if key not in self.cache:
-            self.cache[key] = DocumentFacts.read(text)
-        return self.cache[key], start, start + len(chunk.text)
-
-
-def _find(text: str, chunk: Chunk) -> int:
-    if text[chunk.start : chunk.end] == chunk.text:
-        return chunk.start
-    return text.find(chunk.text)
-
-
-class _Similarity:
-    """Lexical coverage, plus embedding cosine when an embedder is given."""
-
-    def __init__(self, embedder: Embedder | None, lexical: float, semantic: float) -> None:
-        self.embedder = embedder
-        self.lexical = lexical
-        self.semantic = semantic
-        self.vectors: dict[str, np.ndarray] = {}
-
-    def prepare(self, texts: Sequence[str]) -> None:
-        if self.embedder is None:
-            return
-        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
-        if missing:
-            for text, vector in zip(missing, self.embedder.embed_batch(missing), strict=True):
-                self.vectors[text] = np.asarray(vector, dtype=np.float32)
-
-    def supports(
-        self, claim: str, mine: frozenset[str], other: str, theirs: frozenset[str]
-    ) -> bool:
-        """Does ``other`` restate ``claim``? (``mine``/``theirs`` are their content words.)"""
-        shared = len(mine & theirs) / len(mine) if mine else 0.0
-        if shared >= self.lexical and len(mine) >= 3:
-            return True
-        if self.embedder is None or shared < self.lexical / 2:
-            return False
-        self.prepare([claim, other])
-        return float(self.vectors[claim] @ self.vectors[other]) >= self.semantic
 
 
 class ClaimAssessor:
@@ -121,19 +41,15 @@ class ClaimAssessor:
     def __init__(
         self,
         embedder: Embedder | None = None,
-        judge: DisputeJudge | None = None,
         *,
         support_overlap: float = 0.6,
         support_cosine: float = 0.8,
-        max_judge_calls: int = 3,
         context_window: int = 20_000,
     ) -> None:
         self.embedder = embedder
         self.context_window = context_window
-        self.judge = judge
         self.support_overlap = support_overlap
         self.support_cosine = support_cosine
-        self.max_judge_calls = max_judge_calls
 
     # --- single sentence -------------------------------------------------------------------------
 
@@ -181,9 +97,9 @@ class ClaimAssessor:
         *,
         context: ContextFn | None = None,
     ) -> list[ClaimAssessment]:
-        chunks = _unique([p.chunk if isinstance(p, Passage) else p for p in passages])
-        cited = {c.n: _chunk_for(c, chunks) for c in citations}
-        run = _Run(self, _Reader(context, self.context_window), chunks, cited)
+        chunks = unique_chunks([p.chunk if isinstance(p, Passage) else p for p in passages])
+        cited = {c.n: chunk_for(c, chunks) for c in citations}
+        run = _Run(self, DocumentReader(context, self.context_window), chunks, cited)
         return [run.assess(sentence) for sentence in sentences]
 
     def notes(
@@ -200,17 +116,20 @@ class ClaimAssessor:
 
 
 class _Run:
-    """The state of one ``assess`` call: documents read, vectors computed, judge calls spent."""
+    """The state of one ``assess`` call: documents read, vectors computed."""
 
     def __init__(
-        self, owner: ClaimAssessor, reader: _Reader, chunks: list[Chunk], cited: dict[int, Chunk]
+        self,
+        owner: ClaimAssessor,
+        reader: DocumentReader,
+        chunks: list[Chunk],
+        cited: dict[int, Chunk],
     ) -> None:
         self.owner = owner
         self.reader = reader
         self.chunks = chunks
         self.cited = cited
-        self.similarity = _Similarity(owner.embedder, owner.support_overlap, owner.support_cosine)
-        self.judge_calls = 0
+        self.similarity = Similarity(owner.embedder, owner.support_overlap, owner.support_cosine)
         self.topics: dict[str, frozenset[str]] = {}
         self.others: dict[frozenset[str], list[tuple[Chunk, DocumentFacts, SentenceFacts]]] = {}
 
@@ -228,7 +147,7 @@ class _Run:
             return ClaimAssessment(
                 sentence.text,
                 ClaimStatus.OPINION,
-                _opinion_reason(evidence, own_opinion),
+                opinion_reason(evidence, own_opinion),
                 refs,
                 names,
             )
@@ -238,14 +157,14 @@ class _Run:
         if conflict is not None:
             other_source, detail = conflict
             return ClaimAssessment(
-                sentence.text, ClaimStatus.DISPUTED, _dispute_reason(refs, names, other_source, detail),
+                sentence.text, ClaimStatus.DISPUTED, dispute_reason(refs, names, other_source, detail),
                 refs, (*names, other_source),
             )  # fmt: skip
         own_cues = hedge_cues(sentence.text)
         cited_hedged = bool(own_cues) or (bool(reporting) and all(e.hedged for e in reporting))
         plain = {e.doc_id: e.source for e in reporting if not e.hedged} | plain_docs
         if cited_hedged and len(plain) < 2:
-            reason = _unconfirmed_reason(reporting, own_cues, plain, hedged_docs)
+            reason = unconfirmed_reason(reporting, own_cues, plain, hedged_docs)
             return ClaimAssessment(sentence.text, ClaimStatus.UNCONFIRMED, reason, refs, names)
         all_names = tuple(dict.fromkeys((*names, *others)))
         if len(plain) >= 2:
@@ -264,8 +183,8 @@ class _Run:
             names,
         )
 
-    def _evidence(self, sentence: AnswerSentence) -> list[_Evidence]:
-        found: list[_Evidence] = []
+    def _evidence(self, sentence: AnswerSentence) -> list[Evidence]:
+        found: list[Evidence] = []
         for n in sentence.citations:
             chunk = self.cited.get(n)
             if chunk is None:
@@ -275,7 +194,7 @@ class _Run:
             for facts in document.locate(sentence.text, start, end):
                 covering = document.disclaimers_covering(facts)
                 found.append(
-                    _Evidence(chunk.doc_id, chunk.source, chunk.kind, facts, covering, genre)
+                    Evidence(chunk.doc_id, chunk.source, chunk.kind, facts, covering, genre)
                 )
         return found
 
@@ -304,7 +223,7 @@ class _Run:
         return out
 
     def _support(
-        self, claim: str, reporting: list[_Evidence]
+        self, claim: str, reporting: list[Evidence]
     ) -> tuple[dict[str, str], dict[str, str], tuple[str, ...]]:
         """Other documents restating the claim: (plain doc_id→source, hedged doc_id→source, names)."""
         own_docs = {e.doc_id for e in reporting}
@@ -329,7 +248,7 @@ class _Run:
             hedged.pop(doc_id, None)
         return plain, hedged, tuple(dict.fromkeys([*plain.values(), *hedged.values()]))
 
-    def _dispute(self, claim: str, reporting: list[_Evidence]) -> tuple[str, str] | None:
+    def _dispute(self, claim: str, reporting: list[Evidence]) -> tuple[str, str] | None:
         """(other document, what differs) when another document contradicts the claim."""
         if not reporting:
             return None
@@ -341,11 +260,7 @@ class _Run:
             for chunk, _, facts in self._other_sentences(own_docs)
             if any(overlaps(t, self.topic(facts.span.text)) for t in topics)
         ]
-        offline = self._first_conflict(mine, related)
-        judged = self._judge(claim, reporting, related)
-        if judged is not None:
-            return judged if judged[1] else None
-        return offline
+        return self._first_conflict(mine, related)
 
     def _first_conflict(
         self, mine: list[str], related: list[tuple[Chunk, SentenceFacts]]
@@ -356,117 +271,5 @@ class _Run:
                     continue
                 conflict = find_conflict(text, facts.span.text)
                 if conflict is not None:
-                    return chunk.source, _describe(conflict)
+                    return chunk.source, describe_conflict(conflict)
         return None
-
-    def _judge(
-        self, claim: str, reporting: list[_Evidence], related: list[tuple[Chunk, SentenceFacts]]
-    ) -> tuple[str, str] | None:
-        """Ask the optional judge; returns None to fall back on the offline check."""
-        judge = self.owner.judge
-        if judge is None or not related or self.judge_calls >= self.owner.max_judge_calls:
-            return None
-        self.judge_calls += 1
-        pairs = [(e.doc_id, e.facts.span.text) for e in reporting]
-        pairs += [(chunk.doc_id, chunk.text) for chunk in dict.fromkeys(c for c, _ in related)]
-        verdict = judge.judge(claim, [text for _, text in pairs])
-        if not verdict.disputed:
-            return ("", "")
-        if not verified(verdict, pairs):
-            return None
-        other = next((c.source for c, _ in related), "another source")
-        return (other, verdict.reason or "the sources disagree")
-
-
-def _describe(conflict: Conflict) -> str:
-    if conflict.kind == "negation":
-        return f"one {conflict.mine}, the other {conflict.theirs}"
-    return f"{conflict.mine} vs {conflict.theirs}"
-
-
-def _unique(chunks: list[Chunk]) -> list[Chunk]:
-    seen: dict[tuple[str, str, int], Chunk] = {}
-    for chunk in chunks:
-        seen.setdefault((chunk.chunk_id, chunk.doc_id, chunk.start), chunk)
-    return list(seen.values())
-
-
-def _chunk_for(citation: Citation, chunks: list[Chunk]) -> Chunk:
-    """The retrieved chunk a citation quotes; rebuilt from the citation when it was not passed in."""
-    for chunk in chunks:
-        if citation.chunk_id and chunk.chunk_id == citation.chunk_id:
-            return chunk
-    for chunk in chunks:
-        if chunk.source == citation.document and (
-            citation.quote in chunk.text or chunk.text in citation.quote
-        ):
-            return chunk
-    return Chunk(
-        chunk_id=citation.chunk_id, doc_id=citation.document, source=citation.document, title=citation.title,
-        url=citation.url, date=citation.date, text=citation.quote, kind=citation.kind, position=0,
-        start=citation.start, end=citation.end,
-    )  # fmt: skip
-
-
-# --- reasons a member reads ---------------------------------------------------------------------
-
-
-def _quote(phrases: list[str], limit: int = 2) -> str:
-    unique = list(dict.fromkeys(phrases))[:limit]
-    return ", ".join(f"“{p}”" for p in unique)
-
-
-def _opinion_reason(evidence: list[_Evidence], own: tuple[str, ...]) -> str:
-    if any(e.kind is PassageKind.COMMENT for e in evidence):
-        return "it comes from a reader's comment, not from reporting"
-    genre = next((e.genre for e in evidence if e.genre), "")
-    if genre:
-        return f"it comes from {genre}, not from news reporting"
-    markers = [m for e in evidence for m in e.facts.opinion] + list(own)
-    return (
-        f"the source gives it as opinion or speculation ({_quote(markers)}), not as reported fact"
-    )
-
-
-def _unconfirmed_reason(
-    reporting: list[_Evidence],
-    own: tuple[Cue, ...],
-    plain: dict[str, str],
-    hedged_elsewhere: dict[str, str],
-) -> str:
-    cues: list[Cue] = list(own)
-    for e in reporting:
-        cues.extend(e.facts.cues)
-        for disclaimer in e.disclaimers:
-            cues.extend(c for c in disclaimer.cues if c.kind is CueKind.UNCONFIRMED)
-    parts = []
-    by_kind = {kind: [c.phrase for c in cues if c.kind is kind] for kind in CueKind}
-    if by_kind[CueKind.UNNAMED]:
-        parts.append(
-            f"attributes it to unnamed or vague sources ({_quote(by_kind[CueKind.UNNAMED])})"
-        )
-    if by_kind[CueKind.HEDGE]:
-        parts.append(f"hedges it ({_quote(by_kind[CueKind.HEDGE])})")
-    if by_kind[CueKind.UNCONFIRMED]:
-        doubts = sorted(by_kind[CueKind.UNCONFIRMED], key=lambda p: "confirm" not in p.lower())
-        parts.append(f"says it is not confirmed ({_quote(doubts)})")
-    subject = "the sources" if len({e.doc_id for e in reporting}) > 1 else "the source"
-    reason = f"{subject} {_join(parts) or 'hedges it'}"
-    if plain:
-        reason += f"; only {', '.join(sorted(plain.values()))} reports it plainly"
-    elif hedged_elsewhere:
-        reason += (
-            f"; {', '.join(sorted(hedged_elsewhere.values()))} also reports it only with caveats"
-        )
-    return reason
-
-
-def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _dispute_reason(refs: tuple[int, ...], names: tuple[str, ...], other: str, detail: str) -> str:
-    mine = "".join(f"[{n}]" for n in refs) or ", ".join(names) or "the cited source"
-    return f"sources disagree: {mine} and {other} differ ({detail})"

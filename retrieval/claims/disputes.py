@@ -10,9 +10,7 @@ gives really occur in two passages from two different documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from retrieval.claims.words import content_words, normalise, wordset
 
@@ -47,24 +45,9 @@ _UNITS_TO_SKIP = frozenset(
 class Conflict:
     """Why two sentences disagree, in words a member can read."""
 
-    kind: str  # "number" | "date" | "negation" | "judge"
+    kind: str  # "number" | "date" | "negation"
     mine: str  # the detail as the first source gives it
     theirs: str  # the detail as the other source gives it
-
-
-@dataclass(frozen=True)
-class DisputeVerdict:
-    """What a judge answers. ``quotes`` are the conflicting spans, checked verbatim against the passages."""
-
-    disputed: bool
-    reason: str = ""
-    quotes: tuple[str, ...] = ()
-
-
-class DisputeJudge(Protocol):
-    """Compares a claim with passages from several documents (an LLM in practice; optional)."""
-
-    def judge(self, claim: str, passages: Sequence[str]) -> DisputeVerdict: ...
 
 
 def same_event(a: str, b: str, threshold: float = 0.5) -> bool:
@@ -152,22 +135,3 @@ def _negation_conflict(mine: str, theirs: str) -> Conflict | None:
     return Conflict(
         "negation", denial if neg_a else "asserts it", "asserts it" if neg_a else denial
     )
-
-
-def verified(verdict: DisputeVerdict, passages: Sequence[tuple[str, str]]) -> bool:
-    """Trust a judge's "disputed" only if its quotes occur in passages of two different documents.
-
-    ``passages`` are (doc_id, text) pairs in the order the judge saw them.
-    """
-    if not verdict.disputed or len(verdict.quotes) < 2:
-        return False
-    docs: set[str] = set()
-    for quote in verdict.quotes:
-        q = normalise(quote)
-        if not q:
-            return False
-        holders = {doc for doc, text in passages if q in normalise(text)}
-        if not holders:
-            return False
-        docs |= holders
-    return len(docs) >= 2

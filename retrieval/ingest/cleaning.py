@@ -193,12 +193,6 @@ def assemble(lines: Sequence[Line], kinds: Sequence[PassageKind]) -> tuple[str, 
     return BLOCK_SEPARATOR.join(block.text for block in blocks), tuple(blocks)
 
 
-def clean(raw: str) -> tuple[str, tuple[Block, ...]]:
-    """The whole cleaning pipeline for text that has no headline to take off."""
-    cleaned = strip_boilerplate(normalise(raw))
-    return build_blocks(cleaned.lines, cleaned.footer_at)
-
-
 def build_blocks(lines: Sequence[Line], footer_at: int | None) -> tuple[str, tuple[Block, ...]]:
     """Mark reader comments (only in forum-like texts) and lay the lines out as blocks."""
     kinds = classify_lines([line.text for line in lines], footer_at)

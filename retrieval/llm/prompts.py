@@ -25,7 +25,6 @@ REQUIRED_VARIABLES = MappingProxyType(
         "rewrite": frozenset({"question", "history"}),
         "summary_map": frozenset({"topic", "passages"}),
         "summary_reduce": frozenset({"topic", "points"}),
-        "dispute": frozenset({"claim", "passages"}),
     }
 )
 

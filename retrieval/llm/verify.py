@@ -18,7 +18,6 @@ from retrieval.llm.drafts import DraftSentence, split_sentences
 from retrieval.llm.support import SupportScorer
 from retrieval.models import AnswerSentence, Citation, Note, NoteKind, Passage
 
-ABSTAIN_MARKER = "NO_ANSWER"
 UNSUPPORTED_PREFIX = "Not supported by the cited sources: "
 # Sentences saying the passages do not answer: an abstention, not a claim to verify.
 _ABSTAIN_PHRASES = re.compile(

@@ -3,7 +3,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.discord.textsplit import pack_lines, sentences, shorten, split_text
+from bot.discord.textsplit import _sentence_units, pack_lines, shorten, split_text
+
+
+def sentences(text: str) -> list[str]:
+    return [unit.strip() for unit in _sentence_units(text) if unit.strip()]
+
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC", min_size=1, max_size=12)
 SENTENCE = st.builds(

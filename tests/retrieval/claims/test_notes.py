@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 import pytest
 
-from retrieval.claims import ClaimAssessor, ClaimStatus, DisputeVerdict, is_time_dependent
+from retrieval.claims import ClaimAssessor, ClaimStatus, is_time_dependent
 from retrieval.index.embeddings import MiniLMEmbedder
 from retrieval.models import NoteKind
 from tests.retrieval.claims.test_fixtures import Collection, cite, seed_collection
@@ -101,79 +100,17 @@ def test_time_dependence_of_questions(question: str, expected: bool) -> None:
     assert is_time_dependent(question) is expected
 
 
-# --- the optional dispute judge -------------------------------------------------------------------
-
-
-class RecordingJudge:
-    """Stands in for the LLM comparer at its protocol boundary and records what it was asked."""
-
-    def __init__(self, verdict: DisputeVerdict) -> None:
-        self.verdict = verdict
-        self.calls: list[tuple[str, Sequence[str]]] = []
-
-    def judge(self, claim: str, passages: Sequence[str]) -> DisputeVerdict:
-        self.calls.append((claim, list(passages)))
-        return self.verdict
-
-
-def _pair(first: str, second: str) -> tuple[Collection, list]:
-    collection = Collection()
-    a = collection.add("a.txt", first, date=dt.date(2024, 6, 19))
-    b = collection.add("b.txt", second, date=dt.date(2024, 6, 19))
-    return collection, [*a, *b]
-
-
-AGREE_A = (
-    "Putin arrived in Pyongyang early on Wednesday for talks with Kim Jong Un, the agency said."
-)
-AGREE_B = "Putin arrived in Pyongyang early on Wednesday for his talks with Kim Jong Un, state media said."
-
-
-def test_a_verified_judge_verdict_makes_a_dispute() -> None:
-    _collection, chunks = _pair(AGREE_A, AGREE_B)
-    judge = RecordingJudge(
-        DisputeVerdict(
-            True, "the sources name different agencies", ("the agency said", "state media said")
-        )
-    )
-    sentences, citations = cite(chunks[:1], [(AGREE_A, [1])])
-    [verdict] = ClaimAssessor(judge=judge).assess(sentences, citations, chunks)
-    assert verdict.status is ClaimStatus.DISPUTED
-    assert "different agencies" in verdict.reason
-    assert judge.calls and AGREE_B in judge.calls[0][1]
-
-
-def test_a_judge_quoting_text_that_is_not_there_is_ignored() -> None:
-    _collection, chunks = _pair(AGREE_A, AGREE_B)
-    judge = RecordingJudge(
-        DisputeVerdict(True, "made up", ("arrived on Friday", "state media said"))
-    )
-    sentences, citations = cite(chunks[:1], [(AGREE_A, [1])])
-    [verdict] = ClaimAssessor(judge=judge).assess(sentences, citations, chunks)
-    assert verdict.status is ClaimStatus.CORROBORATED
-
-
-def test_a_judge_that_sees_no_dispute_overrides_the_offline_number_check() -> None:
+def test_the_offline_check_disputes_different_figures_for_the_same_event() -> None:
     first = "North Korea has sent 6,700 containers of munitions to Russia, the ministry said."
     second = "North Korea has sent 3,000 containers of munitions to Russia, the ministry said."
-    _collection, chunks = _pair(first, second)
+    collection = Collection()
+    chunks = [
+        *collection.add("a.txt", first, date=dt.date(2024, 6, 19)),
+        *collection.add("b.txt", second, date=dt.date(2024, 6, 19)),
+    ]
     sentences, citations = cite(chunks[:1], [(first, [1])])
-    offline = ClaimAssessor().assess(sentences, citations, chunks)
-    judged = ClaimAssessor(judge=RecordingJudge(DisputeVerdict(False))).assess(
-        sentences, citations, chunks
-    )
-    assert offline[0].status is ClaimStatus.DISPUTED
-    assert judged[0].status is not ClaimStatus.DISPUTED
-
-
-def test_the_judge_is_not_asked_when_no_other_document_is_related() -> None:
-    _collection, chunks = _pair(
-        AGREE_A, "The Bank of England held interest rates at 5.25% on Thursday."
-    )
-    judge = RecordingJudge(DisputeVerdict(True, "x", ("a", "b")))
-    sentences, citations = cite(chunks[:1], [(AGREE_A, [1])])
-    ClaimAssessor(judge=judge).assess(sentences, citations, chunks)
-    assert judge.calls == []
+    [verdict] = ClaimAssessor().assess(sentences, citations, chunks)
+    assert verdict.status is ClaimStatus.DISPUTED
 
 
 # --- corroboration through an embedder --------------------------------------------------------------

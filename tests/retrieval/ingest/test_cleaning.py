@@ -8,11 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.ingest.cleaning import BLOCK_SEPARATOR, clean, normalise, strip_boilerplate
+from retrieval.ingest.cleaning import (
+    BLOCK_SEPARATOR,
+    build_blocks,
+    normalise,
+    strip_boilerplate,
+)
 from retrieval.ingest.comments import classify_lines
 from retrieval.ingest.dates import parse_date, split_date_prefix
 from retrieval.ingest.loaders import load_bytes, load_paths
-from retrieval.models import Document, PassageKind
+from retrieval.models import Block, Document, PassageKind
+
+
+def clean(raw: str) -> tuple[str, tuple[Block, ...]]:
+    """The cleaning steps a loader runs on text with no headline to take off."""
+    cleaned = strip_boilerplate(normalise(raw))
+    return build_blocks(cleaned.lines, cleaned.footer_at)
+
 
 REPO = Path(__file__).resolve().parents[3]
 SEEDS = REPO / "documents"

@@ -1,0 +1,73 @@
+"""The reasons a member reads in a claim note, worded from the evidence behind it."""
+
+from __future__ import annotations
+
+from retrieval.claims.cues import Cue, CueKind
+from retrieval.claims.disputes import Conflict
+from retrieval.claims.evidence import Evidence
+from retrieval.models import PassageKind
+
+
+def describe_conflict(conflict: Conflict) -> str:
+    if conflict.kind == "negation":
+        return f"one {conflict.mine}, the other {conflict.theirs}"
+    return f"{conflict.mine} vs {conflict.theirs}"
+
+
+def quote_phrases(phrases: list[str], limit: int = 2) -> str:
+    unique = list(dict.fromkeys(phrases))[:limit]
+    return ", ".join(f"“{p}”" for p in unique)
+
+
+def opinion_reason(evidence: list[Evidence], own: tuple[str, ...]) -> str:
+    if any(e.kind is PassageKind.COMMENT for e in evidence):
+        return "it comes from a reader's comment, not from reporting"
+    genre = next((e.genre for e in evidence if e.genre), "")
+    if genre:
+        return f"it comes from {genre}, not from news reporting"
+    markers = [m for e in evidence for m in e.facts.opinion] + list(own)
+    return f"the source gives it as opinion or speculation ({quote_phrases(markers)}), not as reported fact"
+
+
+def unconfirmed_reason(
+    reporting: list[Evidence],
+    own: tuple[Cue, ...],
+    plain: dict[str, str],
+    hedged_elsewhere: dict[str, str],
+) -> str:
+    cues: list[Cue] = list(own)
+    for e in reporting:
+        cues.extend(e.facts.cues)
+        for disclaimer in e.disclaimers:
+            cues.extend(c for c in disclaimer.cues if c.kind is CueKind.UNCONFIRMED)
+    parts = []
+    by_kind = {kind: [c.phrase for c in cues if c.kind is kind] for kind in CueKind}
+    if by_kind[CueKind.UNNAMED]:
+        parts.append(
+            f"attributes it to unnamed or vague sources ({quote_phrases(by_kind[CueKind.UNNAMED])})"
+        )
+    if by_kind[CueKind.HEDGE]:
+        parts.append(f"hedges it ({quote_phrases(by_kind[CueKind.HEDGE])})")
+    if by_kind[CueKind.UNCONFIRMED]:
+        doubts = sorted(by_kind[CueKind.UNCONFIRMED], key=lambda p: "confirm" not in p.lower())
+        parts.append(f"says it is not confirmed ({quote_phrases(doubts)})")
+    subject = "the sources" if len({e.doc_id for e in reporting}) > 1 else "the source"
+    reason = f"{subject} {join_phrases(parts) or 'hedges it'}"
+    if plain:
+        reason += f"; only {', '.join(sorted(plain.values()))} reports it plainly"
+    elif hedged_elsewhere:
+        reason += (
+            f"; {', '.join(sorted(hedged_elsewhere.values()))} also reports it only with caveats"
+        )
+    return reason
+
+
+def join_phrases(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def dispute_reason(refs: tuple[int, ...], names: tuple[str, ...], other: str, detail: str) -> str:
+    mine = "".join(f"[{n}]" for n in refs) or ", ".join(names) or "the cited source"
+    return f"sources disagree: {mine} and {other} differ ({detail})"
