@@ -162,7 +162,7 @@ def main() -> None:
         documents=engine.documents,
         today=lambda: dt.date(1987, 10, 20),
         redundancy=redundancy,
-        judge=judge_model if args.judge else None,
+        repeat_checker=judge_model if args.judge else None,
     )
     topics = TOPICS[args.corpus]
     rss_before = peak_rss_mb()

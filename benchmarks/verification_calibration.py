@@ -31,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval.llm.drafts import split_sentences  # noqa: E402
+from retrieval.llm.drafts import split_draft  # noqa: E402
 from retrieval.llm.support import SupportScorer, content_terms  # noqa: E402
 from retrieval.llm.verify import evidence_text  # noqa: E402
 from retrieval.models import Chunk, Passage, PassageKind  # noqa: E402
@@ -66,7 +66,7 @@ def bbc_paragraphs(path: Path) -> list[str]:
 
 
 def _sentences(paragraph: str) -> list[str]:
-    return [s.text for s in split_sentences(paragraph) if len(s.text.split()) >= 6]
+    return [s.text for s in split_draft(paragraph) if len(s.text.split()) >= 6]
 
 
 def _first_clause(sentence: str) -> str:

@@ -97,7 +97,7 @@ def build_engine(
         settings=settings,
         assessor=assessor,
         chat=chat,
-        judge=embedder,
+        repeat_checker=embedder,
     )
     return Engine(
         store,
@@ -128,13 +128,13 @@ def build_summariser(
     settings: Settings,
     assessor: ClaimAssessor | None,
     chat: BaseChatModel | None = None,
-    judge: Embedder | None = None,
+    repeat_checker: Embedder | None = None,
     today: Callable[[], dt.date] = dt.date.today,
 ) -> Summariser:
     """The summariser: map-reduce with ``chat`` when one is configured, extractive otherwise.
 
     ``embedder`` compares the short list of candidate sentences, so the fast sentence model is the
-    right one (it need not be the store's model); ``judge`` (e.g. the store's MiniLM) re-checks only
+    right one (it need not be the store's model); ``repeat_checker`` (e.g. the store's MiniLM) re-checks only
     the final points for repeats, which costs one small batch.
     """
     llm = None
@@ -158,5 +158,5 @@ def build_summariser(
         llm=llm,
         documents=store.documents,
         today=today,
-        judge=judge,
+        repeat_checker=repeat_checker,
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from retrieval.claims.cues import Cue, CueKind, hedge_cues, is_disclaimer
 from retrieval.claims.opinion import opinion_markers, voice_markers
-from retrieval.claims.words import Span, content_words, normalise, split_sentences, wordset
+from retrieval.claims.words import Span, content_words, normalise, sentence_spans, wordset
 
 RESTATEMENT = 0.6  # share of a sentence's content words found in an allegation: "the same claim"
 _DOUBT_HINT = re.compile(
@@ -101,7 +101,7 @@ class DocumentFacts:
             begin, stop = self._paragraphs[index]
             self._spans[index] = [
                 Span(begin + s.start, begin + s.end, s.text)
-                for s in split_sentences(self.text[begin:stop])
+                for s in sentence_spans(self.text[begin:stop])
             ]
         return self._spans[index]
 

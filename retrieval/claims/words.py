@@ -41,7 +41,7 @@ class Span:
     text: str
 
 
-def split_sentences(text: str) -> list[Span]:
+def sentence_spans(text: str) -> list[Span]:
     """Sentences of one paragraph (its line breaks are soft wraps), white space collapsed.
 
     The splitting itself, broken full stops included, is ``retrieval.sentences``'.

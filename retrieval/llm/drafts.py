@@ -44,7 +44,7 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s{2,}", " ", stripped).strip()
 
 
-def split_sentences(text: str) -> list[DraftSentence]:
+def split_draft(text: str) -> list[DraftSentence]:
     """Sentences of a reply; markers after the full stop (``... Ukraine. [2]``) stay with it."""
     pieces: list[str] = []
     for line in text.splitlines():

@@ -14,7 +14,7 @@ import numpy as np
 
 from retrieval.calibration import support_thresholds
 from retrieval.interfaces import Embedder
-from retrieval.llm.drafts import split_sentences
+from retrieval.llm.drafts import split_draft
 
 # Chosen by benchmarks/verification_calibration.py: best balanced accuracy on the hand-labelled seed
 # pairs, checked on the BBC reference pairs (figures in the README).
@@ -68,7 +68,7 @@ def _negated(text: str) -> bool:
 def _clauses(text: str) -> list[str]:
     """Clauses, so "While X was not released, Y happened" does not make Y look negated."""
     parts: list[str] = []
-    for sentence in split_sentences(text):
+    for sentence in split_draft(text):
         parts.extend(p for p in _CLAUSE.split(sentence.text) if p.strip())
     return parts or [text]
 
@@ -157,7 +157,7 @@ class SupportScorer:
         assert self.embedder is not None
         parts: list[list[str]] = []
         for text in evidence:
-            pieces = [s.text for s in split_sentences(text)] or [text]
+            pieces = [s.text for s in split_draft(text)] or [text]
             parts.append([text, *pieces])
         flat = [p for group in parts for p in group]
         vectors = self.embedder.embed_batch([*sentences, *flat])

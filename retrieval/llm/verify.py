@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.answer.citations import citation_for, with_markers
-from retrieval.llm.drafts import DraftSentence, split_sentences
+from retrieval.llm.drafts import DraftSentence, split_draft
 from retrieval.llm.support import SupportScorer
 from retrieval.models import AnswerSentence, Citation, Note, NoteKind, Passage
 
@@ -73,13 +73,13 @@ def evidence_text(passage: Passage) -> str:
     """
     chunk = passage.chunk
     date = chunk.date.isoformat() if chunk.date else ""
-    kept = [s.text for s in split_sentences(chunk.text) if not instruction_like(s.text)]
+    kept = [s.text for s in split_draft(chunk.text) if not instruction_like(s.text)]
     return f"{chunk.title}\n{date}\n" + " ".join(kept)
 
 
 def verify(draft: str, passages: Sequence[Passage], scorer: SupportScorer) -> VerifiedAnswer:
     """Verify ``draft`` against ``passages`` (prompt number ``n`` is ``passages[n - 1]``)."""
-    drafted = split_sentences(draft)
+    drafted = split_draft(draft)
     claims = [s for s in drafted if not is_abstention(s.text)]
     if not claims:
         return VerifiedAnswer("", (), (), (), abstained=True)

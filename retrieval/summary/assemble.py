@@ -11,7 +11,7 @@ import numpy as np
 from retrieval.models import Chunk, SummarySource, TimelineEntry
 from retrieval.summary.keypoints import NEAR_DUPLICATE_LEXICAL
 from retrieval.summary.pool import SentenceCandidate
-from retrieval.summary.quotable import needs_context, split_sentences
+from retrieval.summary.quotable import needs_context, quotable_split
 
 HEADLINE_CHARS = 160
 
@@ -110,7 +110,7 @@ def headline(texts: Sequence[str], fallback: str) -> str:
     """
     if not texts:
         return fallback
-    firsts = [(split_sentences(text) or [text])[0] for text in texts]
+    firsts = [(quotable_split(text) or [text])[0] for text in texts]
     line = next((f for f in firsts if not needs_context(f)), firsts[0])
     line = " ".join(line.split())
     if len(line) <= HEADLINE_CHARS:

@@ -133,7 +133,7 @@ def pick_points(
     diversity: float = 0.5,
     document_penalty: float = 0.05,
     redundancy: float | None = None,
-    judge: Embedder | None = None,
+    repeat_checker: Embedder | None = None,
 ) -> list[Draft]:
     """Key points by MMR over the ``shortlist`` best ``eligible`` sentences (only those get embedded).
 
@@ -183,18 +183,18 @@ def pick_points(
         drafts.append(Draft(texts[best_row], [index]))
         picked_rows.append(best_row)
         picked_documents.append(pool[index].chunk.doc_id)
-    if judge is not None:
-        drafts = drop_repeats(drafts, judge, min_points=min_points)
+    if repeat_checker is not None:
+        drafts = drop_repeats(drafts, repeat_checker, min_points=min_points)
     _add_corroboration(drafts, pool, lexical, flagged)
     return drafts
 
 
-def drop_repeats(drafts: list[Draft], judge: Embedder, *, min_points: int) -> list[Draft]:
+def drop_repeats(drafts: list[Draft], repeat_checker: Embedder, *, min_points: int) -> list[Draft]:
     """Drop a point a stronger model finds repeating a better-ranked one (7 texts, one batch)."""
     if len(drafts) < 2:
         return drafts
-    vectors = judge.embed_batch([d.text for d in drafts])
-    same_point = calibration_for(judge.name).same_point
+    vectors = repeat_checker.embed_batch([d.text for d in drafts])
+    same_point = calibration_for(repeat_checker.name).same_point
     kept: list[int] = []
     for i in range(len(drafts)):
         repeats = any(float(vectors[i] @ vectors[k]) > same_point for k in kept)

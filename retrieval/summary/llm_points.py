@@ -17,7 +17,7 @@ from typing import Protocol
 
 from retrieval.calibration import calibration_for
 from retrieval.interfaces import Embedder
-from retrieval.llm.drafts import split_sentences
+from retrieval.llm.drafts import split_draft
 from retrieval.llm.support import SupportScorer
 from retrieval.llm.verify import verify
 from retrieval.models import Chunk, NoteKind, Passage, PassageKind
@@ -104,7 +104,7 @@ def llm_points(
     points: list[Draft] = []
     caveats: list[Draft] = []
     for label, line in lines:
-        sentences = [s.text for s in split_sentences(line) if s.text in kept][:2]  # a point: 1-2
+        sentences = [s.text for s in split_draft(line) if s.text in kept][:2]  # a point: 1-2
         if not sentences:
             continue
         chunks = list(dict.fromkeys(c for s in sentences for c in kept[s]))

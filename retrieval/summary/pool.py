@@ -9,7 +9,7 @@ from retrieval.models import Chunk, PassageKind
 from retrieval.summary.quotable import (
     is_point_material,
     is_quotable,
-    split_sentences,
+    quotable_split,
     starts_anaphoric,
     word_count,
 )
@@ -57,7 +57,7 @@ def sentence_pool(passages: Sequence[tuple[Chunk, float]]) -> list[SentenceCandi
     pool: list[SentenceCandidate] = []
     for chunk, weight in passages:
         previous = ""
-        for index, sentence in enumerate(split_sentences(chunk.text)):
+        for index, sentence in enumerate(quotable_split(chunk.text)):
             if not is_quotable(sentence):
                 previous = ""
                 continue

@@ -44,7 +44,7 @@ MIN_WORDS = 5
 MAX_WORDS = 70
 
 
-def split_sentences(text: str) -> list[str]:
+def quotable_split(text: str) -> list[str]:
     """Sentences of ``text`` in order, as a summary quotes them: stray scraped full stops dropped
     ("communications between. Moscow" reads "between Moscow") and white space collapsed."""
     return [plain_text(s) for s in sentences.split_sentences(text)]

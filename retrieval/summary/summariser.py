@@ -71,7 +71,7 @@ class Summariser:
         assess_budget: int = 40,
         scorer: SupportScorer | None = None,
         redundancy: float | None = None,
-        judge: Embedder | None = None,
+        repeat_checker: Embedder | None = None,
     ) -> None:
         self._gatherer = Gatherer(searcher, chunk_source, today, candidates, documents)
         self._embedder = embedder
@@ -89,7 +89,7 @@ class Summariser:
         # Embedder cosine above which a candidate repeats a point (default: the model's calibration).
         self._redundancy = redundancy
         # Optional stronger model that vets only the final few points (e.g. the store's MiniLM).
-        self._judge = judge
+        self._repeat_checker = repeat_checker
         # LLM sentences are checked exactly like LLM answers' (same scorer, same thresholds).
         self._scorer = scorer or SupportScorer(embedder=embedder)
 
@@ -146,7 +146,7 @@ class Summariser:
                 min_points=self._min_points,
                 shortlist=self._shortlist,
                 redundancy=self._redundancy,
-                judge=self._judge,
+                repeat_checker=self._repeat_checker,
             )
             if gathered.by_position:
                 points.sort(

@@ -6,7 +6,7 @@ import pytest
 
 from retrieval.claims.cues import CueKind, hedge_cues, is_disclaimer
 from retrieval.claims.opinion import opinion_genre, opinion_markers
-from retrieval.claims.words import split_sentences
+from retrieval.claims.words import sentence_spans
 
 
 @pytest.mark.parametrize(
@@ -116,12 +116,12 @@ def test_sentence_splitter_repairs_the_seeds_broken_full_stops() -> None:
         "Vladimir Putin has reached out. The souring put a stop to that. Despite this, Mr. Smith "
         "arrived in the U.S. on Monday."
     )
-    sentences = [s.text for s in split_sentences(text)]
+    sentences = [s.text for s in sentence_spans(text)]
     assert sentences == [
         "In a surprising turn of events, reports have emerged suggesting that. Russian President "
         "Vladimir Putin has reached out.",
         "The souring put a stop to that.",
         "Despite this, Mr. Smith arrived in the U.S. on Monday.",
     ]
-    for span in split_sentences(text):
+    for span in sentence_spans(text):
         assert text[span.start : span.end] == span.text

@@ -8,7 +8,7 @@ import pytest
 
 from retrieval.answer.citations import with_markers
 from retrieval.answer.followups import heuristic_rewrite, is_follow_up
-from retrieval.llm.drafts import marker_numbers, split_sentences, strip_markers
+from retrieval.llm.drafts import marker_numbers, split_draft, strip_markers
 from retrieval.llm.prompts import REQUIRED_VARIABLES, PromptError, PromptLibrary, parse_prompt
 from retrieval.llm.support import SupportScorer, lexical_support
 from retrieval.llm.verify import is_abstention
@@ -53,7 +53,7 @@ def test_sentences_keep_their_markers_even_after_the_full_stop() -> None:
         "Putin visited Pyongyang [1]. The U.S. said Russia sought arms [2][3]. Kim met him. [4]\n"
         "- Dr. Smith agreed [1, 2].\n[5]"
     )
-    sentences = split_sentences(text)
+    sentences = split_draft(text)
     assert [(s.text, s.cited) for s in sentences] == [
         ("Putin visited Pyongyang.", (1,)),
         ("The U.S. said Russia sought arms.", (2, 3)),

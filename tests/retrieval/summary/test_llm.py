@@ -23,7 +23,7 @@ from retrieval.models import NoteKind, SummaryKind, SummaryRequest
 from retrieval.settings import Settings
 from retrieval.summary import Summariser
 from retrieval.summary.llm_points import renumber
-from retrieval.summary.quotable import split_sentences
+from retrieval.summary.quotable import quotable_split
 
 _PASSAGE = re.compile(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', re.DOTALL)
 RULES = [
@@ -139,6 +139,6 @@ def test_a_failing_model_falls_back_to_extractive_points(
         SummaryRequest(SummaryKind.TOPIC, query="North Korea Russia alliance")
     )
     assert 3 <= len(summary.points) <= 7
-    quoted = {s for c in seed_engine.store.chunks(None) for s in split_sentences(c.text)}
+    quoted = {s for c in seed_engine.store.chunks(None) for s in quotable_split(c.text)}
     for point in summary.points:  # extractive: sentences of the sources, not written ones
-        assert set(split_sentences(point.text)) <= quoted
+        assert set(quotable_split(point.text)) <= quoted

@@ -50,7 +50,7 @@ def summariser(
         wordllama,
         settings=Settings(_env_file=None),  # type: ignore[call-arg]
         assessor=ClaimAssessor(),
-        judge=minilm,
+        repeat_checker=minilm,
         today=lambda: dt.date(2023, 11, 12),
     )
 

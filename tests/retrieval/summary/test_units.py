@@ -31,7 +31,7 @@ from retrieval.summary import Summariser
 from retrieval.summary.assemble import stated_dates
 from retrieval.summary.gather import resolve_document
 from retrieval.summary.keypoints import Draft, drop_repeats
-from retrieval.summary.quotable import is_point_material, is_quotable, split_sentences
+from retrieval.summary.quotable import is_point_material, is_quotable, quotable_split
 from retrieval.summary.select import representative
 
 SEEDS = Path(__file__).resolve().parents[3] / "documents"
@@ -43,7 +43,7 @@ def test_scraped_breaks_are_repaired_and_abbreviations_kept() -> None:
         "Intelligence sources had uncovered communications between. Moscow and Pyongyang "
         "regarding support. The U.S. Treasury said so on Monday. Mr. Smith agreed."
     )
-    assert split_sentences(text) == [
+    assert quotable_split(text) == [
         "Intelligence sources had uncovered communications between Moscow and Pyongyang "
         "regarding support.",
         "The U.S. Treasury said so on Monday.",
@@ -53,7 +53,7 @@ def test_scraped_breaks_are_repaired_and_abbreviations_kept() -> None:
 
 def test_newswire_soft_wraps_are_joined_but_forum_lines_are_not() -> None:
     wire = "Showers continued throughout the week in\nthe Bahia cocoa zone, alleviating the\nDrought, the review said.\n    Arrivals were late."
-    assert split_sentences(wire) == [
+    assert quotable_split(wire) == [
         "Showers continued throughout the week in the Bahia cocoa zone, alleviating the "
         "Drought, the review said.",
         "Arrivals were late.",
@@ -62,7 +62,7 @@ def test_newswire_soft_wraps_are_joined_but_forum_lines_are_not() -> None:
         "Who does North Korea follow if China starts doing special military operations towards "
         "separatist breakaway regions on the Russian side of the border\nTrump is probably so jealous."
     )
-    assert split_sentences(forum)[-1] == "Trump is probably so jealous."
+    assert quotable_split(forum)[-1] == "Trump is probably so jealous."
 
 
 @pytest.mark.parametrize(
