@@ -49,12 +49,11 @@ async def tell(interaction: discord.Interaction, error: NewsbotError | Refused) 
         )
 
 
-async def report_failure(
-    interaction: discord.Interaction, what: str, error: BaseException | None = None
+async def _report_failure(
+    interaction: discord.Interaction, what: str, error: BaseException
 ) -> None:
-    """Log ``error`` (default: the exception being handled) with the interaction id, and tell the
-    member, ephemerally; never raises."""
-    log.error("%s failed (interaction %s)", what, interaction.id, exc_info=error or True)
+    """Log ``error`` with the interaction id, and tell the member, ephemerally; never raises."""
+    log.error("%s failed (interaction %s)", what, interaction.id, exc_info=error)
     embed = error_embed(interaction.id)
     try:
         if interaction.response.is_done():
@@ -78,7 +77,7 @@ async def handle_error(interaction: discord.Interaction, what: str, error: BaseE
         except discord.HTTPException:
             log.exception("could not tell the member (interaction %s)", interaction.id)
         return
-    await report_failure(interaction, what, error)
+    await _report_failure(interaction, what, error)
 
 
 class NewsbotCog(commands.Cog):

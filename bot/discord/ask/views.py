@@ -16,7 +16,7 @@ from typing import Any
 import discord
 
 from bot.discord.ask.render import passages_messages
-from bot.discord.errors import report_failure
+from bot.discord.errors import handle_error
 from bot.discord.services import NO_MENTIONS, services_of
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,8 @@ class SourcesButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             await self._handle(interaction)
-        except Exception:
-            await report_failure(interaction, "the Sources button")
+        except Exception as error:
+            await handle_error(interaction, "the Sources button", error)
 
     async def _handle(self, interaction: discord.Interaction) -> None:
         services = services_of(interaction)
@@ -99,8 +99,8 @@ class FeedbackButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             await self._handle(interaction)
-        except Exception:
-            await report_failure(interaction, "the feedback button")
+        except Exception as error:
+            await handle_error(interaction, "the feedback button", error)
 
     async def _handle(self, interaction: discord.Interaction) -> None:
         services = services_of(interaction)

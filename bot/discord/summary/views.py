@@ -10,7 +10,7 @@ from typing import Any
 import discord
 
 from bot.discord.ask.views import ID_PATTERN
-from bot.discord.errors import report_failure
+from bot.discord.errors import Refused, handle_error
 from bot.discord.moderation import actor, moderator_refusal
 from bot.discord.services import NO_MENTIONS, services_of
 
@@ -43,17 +43,14 @@ class PostSummaryButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             await self._handle(interaction)
-        except Exception:
-            await report_failure(interaction, "the Post to channel button")
+        except Exception as error:
+            await handle_error(interaction, "the Post to channel button", error)
 
     async def _handle(self, interaction: discord.Interaction) -> None:
         services = services_of(interaction)
         refusal = moderator_refusal(interaction, services.settings.newsbot_moderator_role)
         if refusal:
-            await interaction.response.send_message(
-                refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            return
+            raise Refused(refusal)  # shown by handle_error, like a cog's refused check
         stored = await asyncio.to_thread(services.store.summary, self.summary_id)
         channel = interaction.channel
         if stored is None or not isinstance(channel, discord.abc.Messageable):

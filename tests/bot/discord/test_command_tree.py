@@ -11,7 +11,14 @@ from discord import app_commands
 from bot.discord.ask.views import FeedbackButton, SourcesButton
 from bot.discord.client import PERSISTENT_ITEMS, NewsBot, add_cogs, make_intents
 from bot.discord.summary.views import PostSummaryButton
-from tests.bot.fakes import FakeEngine, make_interaction, make_services
+from tests.bot.fakes import (
+    FakeEngine,
+    invoke,
+    make_interaction,
+    make_services,
+    sample_summary,
+    shown_text,
+)
 
 MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value  # 8192
 
@@ -94,4 +101,28 @@ async def test_setup_hook_registers_persistent_buttons(tmp_path: Path) -> None:
         custom_id = item.item.custom_id
         assert custom_id is not None and len(custom_id) <= 100
         assert type(item) in registered and item.template.fullmatch(custom_id)
+    await bot.close()
+
+
+async def test_a_failing_command_is_answered_once_by_its_cog_not_again_by_the_tree(
+    tmp_path: Path,
+) -> None:
+    """discord.py calls the cog's handler and then the tree's: only one reply may go out."""
+    engine = FakeEngine()
+    engine.fail_next = RuntimeError("store exploded")
+    engine.enqueue_summary(sample_summary())
+    services = make_services(tmp_path, engine)
+    bot = NewsBot(services, sync_commands=False)
+    await add_cogs(bot, services)
+    topic = bot.tree.get_command("summary").get_command("topic")  # type: ignore[union-attr]
+    interaction = make_interaction(services, manage_messages=True)
+    interaction.command = topic
+
+    await invoke(topic, topic.binding, interaction, query="Russia")
+    error = app_commands.CommandInvokeError(topic, RuntimeError("store exploded"))
+    await bot.tree.on_error(interaction, error)
+
+    replies = [c for c in interaction.mock_calls if "embeds" in c.kwargs or "embed" in c.kwargs]
+    assert len(replies) == 1
+    assert "something went wrong" in shown_text(interaction)
     await bot.close()

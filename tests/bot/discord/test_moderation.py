@@ -153,6 +153,7 @@ async def test_post_button_rechecks_permissions(tmp_path: Path) -> None:
     click = make_interaction(services, manage_messages=False)
     await PostSummaryButton("abc").callback(click)
     assert click.response.send_message.await_args.kwargs["ephemeral"] is True
+    assert "Manage Messages" in shown_text(click)
     click.channel.send.assert_not_awaited()
 
 
