@@ -2,14 +2,18 @@
 
 Citations show a title next to every source, so each document needs one. A plain-text file whose first
 line reads like a headline (short, no closing full stop, more text below it) has its headline there, as
-BBC files do; otherwise the first sentence, cut at a word boundary, says what the document is about.
+BBC files do. Otherwise the title comes from the first sentence that says something: split with the
+core splitter (which rejoins scraped sentences broken by a stray full stop), past fragments, without a
+stock opening clause ("In a surprising turn of events, ..."), cut at a clause or word boundary.
 """
 
 from __future__ import annotations
 
 import re
 
-TITLE_LIMIT = 80
+from retrieval.sentences import plain_text, split_sentences
+
+TITLE_LIMIT = 90
 _HEADLINE_MAX_CHARS = 100
 _HEADLINE_MAX_WORDS = 16
 _NOT_HEADLINE_ENDINGS = ".,;:"
@@ -42,9 +46,41 @@ def shorten(text: str, limit: int = TITLE_LIMIT) -> str:
     return head.rstrip(" ,;:-–—") + "…"
 
 
+# "In a surprising turn of events, ", "In a significant development that could ..., ": framing that
+# says nothing about the story; the title starts after it.
+_OPENING_CLAUSE = re.compile(
+    r"^(?:in (?:a|an|what) [^,]{0,120}?(?:turn of events|development|move|twist|report|"
+    r"announcement|sign|step)[^,]{0,100}|in recent (?:days|weeks|months)|recently|meanwhile|"
+    r"however|in (?:a|an) (?:surprising|unexpected|dramatic|major|rare) [^,]{0,60}),\s+",
+    re.IGNORECASE,
+)
+_DANGLING_END = re.compile(r"\b(?:that|which|the|a|an|of|to|and|or|with|for|as)\W*$", re.IGNORECASE)
+_MIN_TITLE_WORDS = 4
+
+
 def title_from_text(text: str) -> str:
-    """The first sentence of the text, shortened; empty when the text has no words."""
+    """A short title from the text's first substantial sentence; empty when it has no words."""
+    first_paragraph = text.strip().split("\n\n", 1)[0]
+    sentences = [plain_text(s) for s in split_sentences(first_paragraph)][:4]
+    for sentence in sentences:
+        candidate = _OPENING_CLAUSE.sub("", " ".join(sentence.split()), count=1)
+        candidate = candidate[:1].upper() + candidate[1:]
+        if len(candidate.split()) >= _MIN_TITLE_WORDS and not _DANGLING_END.search(
+            candidate.rstrip(".!?…")
+        ):
+            return headline_cut(candidate)
     first_line = text.strip().split("\n", 1)[0]
     match = _FIRST_SENTENCE.match(first_line)
-    sentence = match.group(0) if match else first_line
-    return shorten(sentence)
+    return shorten(match.group(0) if match else first_line)
+
+
+def headline_cut(sentence: str, limit: int = TITLE_LIMIT) -> str:
+    """A sentence as a title: its closing full stop dropped; when too long, cut after a clause
+    (at a comma) if one ends late enough, else at a word boundary with an ellipsis."""
+    text = tidy_title(sentence).rstrip(".")
+    if len(text) <= limit:
+        return text
+    comma = text.rfind(", ", 0, limit)
+    if comma >= limit // 2:
+        return text[:comma]
+    return shorten(text, limit)

@@ -111,10 +111,27 @@ def test_titles_come_from_the_first_sentence_when_there_is_no_headline() -> None
     docs = {doc.source: doc for doc in load_paths([SEEDS]).documents}
     title = docs["000_4521cd7ed207620f.txt"].title
     assert title.startswith("The recent strengthening of the alliance")
-    assert len(title) <= 81 and title.endswith("…")
+    assert len(title) <= 91 and title.endswith("…")
     assert not title[:-1].endswith(" ")
     # the promo line of seed 004 is furniture, so it must not become the title either
     assert docs["004_61a07403e512a970.txt"].title.startswith("What could possibly bring together")
+
+
+def test_titles_skip_framing_and_never_end_in_a_broken_sentence() -> None:
+    titles = {doc.source: doc.title for doc in load_paths([SEEDS]).documents}
+    # "In a significant development that could have far-reaching implications ..., North Korean
+    # leader ..." and the scraped "... suggesting that. Russian President ...": the story, not
+    # the framing, and never the fragment "reports have emerged suggesting that."
+    assert titles["001_c188ed1eebfaaab7.txt"] == (
+        "North Korean leader Kim Jong Un recently concluded his official visit to Russia"
+    )
+    broken = titles["002_6c831982c0cbfdcb.txt"]
+    assert broken.startswith(
+        "Reports have emerged suggesting that Russian President Vladimir Putin"
+    )
+    for title in titles.values():
+        assert not title.rstrip("…").rstrip().lower().endswith((" that", " that.", " the", " of"))
+        assert len(title) <= 91
 
 
 def test_a_short_first_line_is_the_headline_and_leaves_the_body() -> None:
