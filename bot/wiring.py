@@ -102,7 +102,7 @@ def build_engine(
     return Engine(
         store,
         searcher,
-        ExtractiveAnswerer(embedder, Analyzer(), sentence_embedder=sentence_embedder),
+        ExtractiveAnswerer(embedder, Analyzer(), store),
         Ingestor(
             store,
             chunk_size=settings.newsbot_chunk_size,

@@ -156,15 +156,17 @@ class Engine:
         timings["retrieve"] = _ms(mark)
         mark = time.perf_counter()
 
-        def extractive() -> Answer:
-            return self._extractive.answer(standalone, relevant, idf)
-
-        if not relevant:
-            final = abstention(question)
-        elif self._llm is None:
-            final = extractive()
+        # The evidence decides whether there is an answer at all, on both paths: a language model
+        # never gets to answer a question no retrieved sentence answers.
+        offline = (
+            self._extractive.answer(standalone, relevant, idf, retrieval.dense_similarity)
+            if relevant
+            else abstention(question)
+        )
+        if offline.abstained or self._llm is None:
+            final = offline
         else:
-            drafts = self._llm.stream(standalone, relevant, fallback=extractive)
+            drafts = self._llm.stream(standalone, relevant, fallback=lambda: offline)
             yield from drafts
             final = drafts.answer()
         timings["answer"] = _ms(mark)

@@ -1,9 +1,12 @@
-"""Answers without a language model: the few retrieved sentences that best answer the question.
+"""Answers without a language model: the retrieved sentences that answer the question, best first.
 
 Every sentence is quoted verbatim from a passage, so the answer cannot say anything its sources do not.
-The hard part is knowing when to say nothing: a relevance gate on the best passage (dense similarity
-and how much of the question's weighted vocabulary it covers) makes the engine abstain instead of
-quoting the nearest irrelevant text.
+Two questions are asked in turn. Is a passage about the question at all (the relevance gate: dense
+similarity and how much of the question's weighted vocabulary it covers)? When none is, the engine
+says the documents don't cover it instead of quoting the nearest text. Then, which of its sentences
+answers the question (``evidence.AnswerScorer`` over the sentence's own vector, stored at ingest, its
+coverage, and whether it holds what the question asks for)? That one comes first, alone unless
+others answer nearly as well and add something new.
 """
 
 from __future__ import annotations
@@ -11,27 +14,41 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
 
 from retrieval.answer.citations import answer_id, citation_for, with_markers
+from retrieval.answer.evidence import AnswerScorer, Candidate, features
 from retrieval.calibration import RelevanceGate, calibration_for
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import Retrieval
+from retrieval.index.sentence_vectors import StoredSentence
 from retrieval.interfaces import Embedder
-from retrieval.models import Answer, AnswerSentence, Citation, Passage, PassageKind
-from retrieval.sentences import split_sentences
+from retrieval.models import Answer, AnswerSentence, Chunk, Citation, Passage, PassageKind
+from retrieval.summary.quotable import needs_context
 
 ABSTAIN_TEXT = "The documents don't cover that."
 
 _LETTERS = re.compile(r"[A-Za-z]")
+_WORD = re.compile(r"[\w’']+")
+_MIN_NEW_WORDS = 3  # a second sentence must add at least this many content words
+
+
+class SentenceSource(Protocol):
+    """Sentence vectors computed at ingest, and the question's vector (``ChunkStore``)."""
+
+    def sentences(self, chunks: Sequence[Chunk]) -> dict[str, list[StoredSentence]]: ...
+
+    def query_vector(self, query: str) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
 class _Candidate:
     text: str
     passage_index: int
-    start: int  # offset in the document, for reading order
-    coverage: float
-    prior: float
+    start: int  # offset in the document
+    probability: float  # that this sentence answers the question
 
 
 class ExtractiveAnswerer:
@@ -39,16 +56,15 @@ class ExtractiveAnswerer:
         self,
         embedder: Embedder,
         analyzer: Analyzer,
+        sentences: SentenceSource,
         *,
-        sentence_embedder: Embedder | None = None,
+        scorer: AnswerScorer | None = None,
         max_sentences: int = 3,
         max_passages: int = 5,
         gate: RelevanceGate | None = None,
     ) -> None:
-        self._embedder = embedder
-        # Sentences are embedded per question, on the hot path: a static model (WordLlama) ranks
-        # a dozen sentences in about a millisecond where MiniLM needs hundreds.
-        self._sentence_embedder = sentence_embedder or embedder
+        self._sentences = sentences
+        self._scorer = scorer or AnswerScorer.bundled()
         self._analyzer = analyzer
         self._max_sentences = max_sentences
         self._max_passages = max_passages
@@ -57,14 +73,25 @@ class ExtractiveAnswerer:
 
     def coverage(self, question_terms: Sequence[str], text: str, idf: Mapping[str, float]) -> float:
         """Share of the question's IDF weight that appears in ``text`` (unknown terms weigh most)."""
+        return self._coverage(question_terms, set(self._analyzer.terms(text)), idf)
+
+    def _coverage(
+        self, question_terms: Sequence[str], present: set[str], idf: Mapping[str, float]
+    ) -> float:
         if not question_terms:
             return 0.0
         top = self._top_idf(idf)
-        present = set(self._analyzer.terms(text))
         unique = set(question_terms)
         total = sum(idf.get(t, top) for t in unique)
         found = sum(idf.get(t, top) for t in unique if t in present)
         return found / total if total else 0.0
+
+    def _rarest_missing(
+        self, question_terms: Sequence[str], present: set[str], idf: Mapping[str, float]
+    ) -> float:
+        top = self._top_idf(idf)
+        missing = [idf.get(t, top) for t in set(question_terms) if t not in present]
+        return max(missing, default=0.0) / top if top else 0.0
 
     def _top_idf(self, idf: Mapping[str, float]) -> float:
         """The rarest term's weight, stands in for words the collection has never seen.
@@ -89,68 +116,104 @@ class ExtractiveAnswerer:
         return kept
 
     def answer(
-        self, question: str, passages: Sequence[Passage], idf: Mapping[str, float]
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        idf: Mapping[str, float],
+        dense: Mapping[str, float] | None = None,
     ) -> Answer:
-        """Build the answer from ``passages`` (already gated); abstains when there are none."""
-        if not passages:
+        """The answer from ``passages`` (already gated); abstains when no sentence answers.
+
+        ``dense`` is each passage's cosine to the question (by chunk id), as retrieval measured it.
+        """
+        ranked = self.ranked(question, list(passages[: self._max_passages]), idf, dense or {})
+        if not ranked:
             return abstention(question)
-        top = list(passages[: self._max_passages])
+        # The scorer orders the sentences and decides which extra ones earn a place. Abstaining
+        # on its probability alone waits for a threshold measured on news questions: the SQuAD
+        # one (trained on Wikipedia) turns away answerable news questions.
+        chosen = _pick(ranked, self._max_sentences, self._scorer.threshold, question)
+        return build_answer(question, list(passages[: self._max_passages]), chosen)
+
+    def ranked(
+        self,
+        question: str,
+        top: Sequence[Passage],
+        idf: Mapping[str, float],
+        dense: Mapping[str, float],
+    ) -> list[_Candidate]:
+        """Every answer-shaped sentence of ``top``, most likely to answer first."""
         terms = self._analyzer.query_terms(question)
-        candidates = [
-            _Candidate(
-                text=s.text,
-                passage_index=i,
-                start=p.chunk.start + s.start,
-                coverage=self.coverage(terms, s.text, idf),
-                prior=1.0 / (1.0 + 0.35 * i),
-            )
-            for i, p in enumerate(top)
-            for s in split_sentences(p.chunk.text)
-            if _is_answer_sentence(s.text)
-        ]
-        if not candidates:
-            return abstention(question)
-        # Embed only the lexically promising sentences: this is on the per-question hot path.
-        candidates.sort(key=lambda c: c.coverage + 0.3 * c.prior, reverse=True)
-        shortlist = candidates[:12]
-        vectors = self._sentence_embedder.embed_batch([question, *(c.text for c in shortlist)])
-        similarity = vectors[1:] @ vectors[0]
-        scored = []
-        for cand, sim in zip(shortlist, similarity, strict=True):
-            score = 0.55 * float(sim) + 0.3 * cand.coverage + 0.15 * cand.prior
-            if top[cand.passage_index].chunk.kind is PassageKind.COMMENT:
-                score *= 0.7  # a reader's voice answers only when reporting does not
-            scored.append((score, cand))
-        scored.sort(key=lambda sc: sc[0], reverse=True)
-        chosen = _pick(scored, self._max_sentences, self._analyzer)
-        return build_answer(question, top, chosen)
+        question_vector = self._sentences.query_vector(question)
+        stored = self._sentences.sentences([p.chunk for p in top])
+        words = {w.lower() for w in question.split()}
+        scored: list[_Candidate] = []
+        for i, passage in enumerate(top):
+            chunk = passage.chunk
+            passage_coverage = self.coverage(terms, chunk.text, idf)
+            for sentence in stored.get(chunk.chunk_id, []):
+                if not _is_answer_sentence(sentence.text):
+                    continue
+                present = set(self._analyzer.terms(sentence.text))
+                candidate = Candidate(
+                    text=" ".join(sentence.text.split()),
+                    cosine=float(sentence.vector @ question_vector),
+                    coverage=self._coverage(terms, present, idf),
+                    passage_coverage=passage_coverage,
+                    passage_rank=i,
+                    passage_dense=dense.get(chunk.chunk_id, 0.0),
+                    passage_text=chunk.text,
+                    rarest_missing=self._rarest_missing(terms, present, idf),
+                )
+                probability = self._scorer.probability(features(question, candidate, words))
+                if chunk.kind is PassageKind.COMMENT:
+                    probability *= 0.7  # a reader's voice answers only when reporting does not
+                scored.append(
+                    _Candidate(sentence.text, i, chunk.start + sentence.start, probability)
+                )
+        scored.sort(key=lambda c: c.probability, reverse=True)
+        return scored
 
 
 def _is_answer_sentence(text: str) -> bool:
     """A statement of some substance: not a fragment, not a rhetorical question."""
+    stripped = text.strip()
     return (
-        len(text.split()) >= 5
-        and bool(_LETTERS.search(text))
-        and not text.rstrip("\"'”’) ").endswith("?")
+        len(stripped.split()) >= 5
+        and bool(_LETTERS.search(stripped))
+        and not stripped.rstrip("\"'”’) ").endswith("?")
+        and (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"'“‘(")
     )
 
 
 def _pick(
-    scored: Sequence[tuple[float, _Candidate]], limit: int, analyzer: Analyzer
+    ranked: Sequence[_Candidate], limit: int, threshold: float, question: str
 ) -> list[_Candidate]:
-    """Best sentences, skipping near-repeats and any far weaker than the best."""
-    chosen: list[_Candidate] = []
-    seen: list[set[str]] = []
-    best = scored[0][0]
-    for score, cand in scored:
-        if len(chosen) == limit or score < 0.6 * best:
+    """The answering sentence first; more only when they answer too and add something new.
+
+    A sentence that leans on the one before it ("This came after ...") never stands alone, so it is
+    passed over; so is one that repeats what is already chosen.
+    """
+    standalone = [c for c in ranked if not needs_context(c.text)] or list(ranked)
+    first = standalone[0]
+    chosen = [first]
+    known = _content(question) | _content(first.text)
+    bar = max(threshold, 0.75 * first.probability)
+    for cand in standalone[1:]:
+        if len(chosen) == limit or cand.probability < bar:
             break
-        terms = set(analyzer.terms(cand.text))
-        if any(_jaccard(terms, other) > 0.6 for other in seen):
+        words = _content(cand.text)
+        if len(words - known) < _MIN_NEW_WORDS or any(
+            _jaccard(words, _content(c.text)) > 0.6 for c in chosen
+        ):
             continue
         chosen.append(cand)
-        seen.append(terms)
+        known |= words
     return chosen
+
+
+def _content(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text) if len(w) > 3}
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -160,14 +223,9 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 def build_answer(
     question: str, passages: Sequence[Passage], chosen: Sequence[_Candidate]
 ) -> Answer:
-    """Order the sentences for reading, number the cited passages, and attach markers."""
-    rank_of_doc: dict[str, int] = {}
-    for cand in chosen:
-        doc = passages[cand.passage_index].chunk.doc_id
-        rank_of_doc.setdefault(doc, len(rank_of_doc))
-    ordered = sorted(
-        chosen, key=lambda c: (rank_of_doc[passages[c.passage_index].chunk.doc_id], c.start)
-    )
+    """Keep the sentences in the order given (the answering one first), number the cited
+    passages in order of first use, and attach markers."""
+    ordered = list(chosen)
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []

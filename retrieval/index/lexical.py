@@ -32,7 +32,7 @@ QUESTION_WORDS = frozenset(
         "said", "tell", "tells", "told", "know", "think", "mean", "happen", "happened",
         "happening", "there", "any", "anything", "please", "can", "could", "would", "should",
         "will", "latest", "recent", "recently", "news", "update", "updates", "currently", "now",
-        "today",
+        "today", "many", "much",
     }
 )  # fmt: skip
 

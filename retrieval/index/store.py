@@ -16,6 +16,7 @@ from chromadb.api import ClientAPI
 
 from retrieval.index.chroma import ChromaCollection, chroma_where, chunk_from_record
 from retrieval.index.lexical import LexicalIndex
+from retrieval.index.sentence_vectors import SentenceVectors, StoredSentence
 from retrieval.index.sidecars import Sidecars, SidecarSet
 from retrieval.interfaces import Embedder
 from retrieval.models import Chunk, Document, DocumentInfo, SearchFilters
@@ -29,6 +30,7 @@ class ChunkStore:
     ) -> None:
         self._embedder = embedder
         self._chroma = ChromaCollection(client, embedder, name=collection)
+        self._sentences = SentenceVectors(client, embedder, collection=collection)
         self._sidecars = Sidecars(
             sidecar_dir, collection, lambda vectors: self._chroma.records(vectors=vectors)
         )
@@ -58,9 +60,11 @@ class ChunkStore:
             return 0
         for doc, _ in items:
             self._chroma.delete_where({"doc_id": doc.doc_id})
+            self._sentences.delete({"doc_id": doc.doc_id})
         added = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         flat = [(doc, chunk) for doc, chunks in items for chunk in chunks]
         self._chroma.add(flat, added)
+        self._sentences.add([chunk for _, chunk in flat])
         self._chroma.bump_revision()
         return len(flat)
 
@@ -70,6 +74,7 @@ class ChunkStore:
             return 0
         if self._chroma.delete_where({"doc_id": {"$in": ids}}):
             self._chroma.bump_revision()
+        self._sentences.delete({"doc_id": {"$in": ids}})
         return len(ids)
 
     # -- reads -----------------------------------------------------------------------------
@@ -139,6 +144,14 @@ class ChunkStore:
     ) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity (1.0 = same direction); none from an empty store."""
         return self._chroma.nearest(self._embed_query(query), k=k, where=chroma_where(filters))
+
+    def sentences(self, chunks: Iterable[Chunk]) -> dict[str, list[StoredSentence]]:
+        """The sentences of these chunks with their vectors (computed at ingest), by chunk id."""
+        return self._sentences.for_chunks(chunks)
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The store model's vector of ``query`` (shared with the dense search that just ran)."""
+        return self._embed_query(query)
 
     def _embed_query(self, query: str) -> np.ndarray:
         """The query's vector, kept for the next call: chunk and document search share it.
