@@ -17,6 +17,7 @@ from retrieval.llm.chat import build_chat_model
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Answer, Passage, Turn
 from retrieval.settings import Settings
+from tests.conftest import EngineFactory
 from tests.retrieval.llm.testkit import (
     LoopbackOpenAI,
     ServerScript,
@@ -161,3 +162,23 @@ def test_rewrite_uses_the_model_when_it_answers() -> None:
         prompt = script.requests[0]["messages"][1]["content"]
     assert rewritten == "Is China arming North Korea?"
     assert "Is Russia arming North Korea?" in prompt and "what about China?" in prompt
+
+
+def test_the_model_is_not_asked_what_the_documents_do_not_answer(
+    make_engine: EngineFactory,
+) -> None:
+    """The answerability decision is the engine's, on both paths: an uncovered question never
+    reaches the model, a covered one does."""
+    with LoopbackOpenAI(ServerScript(mode="ok", reply="Lasagna needs pasta [1].")) as server:
+        engine = make_engine(
+            openai_base_url=server.base_url,
+            newsbot_llm_model="loopback-test",
+            newsbot_llm_timeout=TIMEOUT,
+        )
+        engine.ensure_documents()
+        declined = engine.answer("What is the recipe for lasagna?")
+        asked_before = len(server.script.requests)
+        engine.answer("How many rail containers of weapons were shipped?")
+        asked_after = len(server.script.requests)
+    assert declined.abstained and asked_before == 0
+    assert asked_after == 1

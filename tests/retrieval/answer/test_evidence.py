@@ -1,0 +1,91 @@
+"""What makes a sentence an answer: the features, the bundled scorer, and the answer's shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer.evidence import (
+    FEATURES,
+    AnswerScorer,
+    Candidate,
+    constraints,
+    expected_kind,
+    features,
+    holds_kind,
+)
+from retrieval.engine import Engine
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who won the Australian Open?", "name"),
+        ("When did Kim Jong-un visit Russia?", "date"),
+        ("How many rail containers of weapons were shipped?", "number"),
+        ("What did Blinken say about the alliance?", "speech"),
+        ("Is Russia arming North Korea?", None),
+    ],
+)
+def test_the_question_says_what_kind_of_answer_it_wants(question: str, kind: str | None) -> None:
+    assert expected_kind(question) == kind
+
+
+def test_a_sentence_holds_the_kind_only_when_it_adds_one() -> None:
+    question = "How many rail containers were shipped?"
+    assert holds_kind("number", "Thousands of rail containers were shipped.", question)
+    assert not holds_kind("number", "Rail containers were shipped to Russia.", question)
+    assert holds_kind("date", "Kim arrived on 13 September 2023.", "When did Kim arrive?")
+    # A name the question already holds is not an answer to "who".
+    assert not holds_kind("name", "It met Putin.", "Who met Putin?")
+    assert holds_kind("name", "It was Lleyton Hewitt who met Putin.", "Who met Putin?")
+
+
+def test_constraints_are_years_ordinals_quarters_and_names() -> None:
+    pinned = constraints("Who won the 2019 edition of the 92nd Awards in Q2 for Netflix?")
+    assert {"2019", "92nd", "q2", "netflix"} <= set(pinned)
+    assert "who" not in pinned
+
+
+def test_the_bundled_scorer_matches_the_features_and_prefers_the_answer() -> None:
+    scorer = AnswerScorer.bundled()
+    assert 0.0 < scorer.threshold < 1.0 and len(scorer.weights) == len(FEATURES)
+    question = "How many rail containers of weapons were shipped?"
+    words = {w.lower() for w in question.split()}
+    answer = Candidate(
+        "North Korea has shipped thousands of rail cargo containers of weapons to Russia.",
+        cosine=0.7, coverage=1.0, passage_coverage=1.0, passage_rank=0, passage_dense=0.5,
+    )  # fmt: skip
+    filler = Candidate(
+        "The answer lies in the ongoing conflict in Ukraine.",
+        cosine=0.2, coverage=0.0, passage_coverage=1.0, passage_rank=0, passage_dense=0.5,
+    )  # fmt: skip
+    assert scorer.probability(features(question, answer, words)) > scorer.probability(
+        features(question, filler, words)
+    )
+
+
+def test_weights_trained_on_other_features_are_refused() -> None:
+    with pytest.raises(ValueError, match="other features"):
+        AnswerScorer.from_mapping(
+            {"features": ["cosine"], "weights": [1], "bias": 0, "mean": [0], "scale": [1],
+             "threshold": 0.5}
+        )  # fmt: skip
+
+
+def test_the_answering_sentence_comes_first_and_stands_alone(seed_engine: Engine) -> None:
+    answer = seed_engine.answer("How many rail containers of weapons were shipped?")
+    assert not answer.abstained
+    assert "thousands of rail cargo containers of weapons" in answer.sentences[0].text
+    assert len(answer.sentences) == 1  # one sentence answers it; nothing is added for show
+
+
+def test_no_answer_sentence_leans_on_one_that_is_not_there(seed_engine: Engine) -> None:
+    for question in (
+        "What does North Korea want from Russia in return?",
+        "Will Russia help North Korea with satellites?",
+        "What gifts were exchanged at the summit?",
+    ):
+        answer = seed_engine.answer(question)
+        first = answer.sentences[0].text.lstrip("\"“'")
+        assert not first.lower().startswith(("this ", "these ", "however", "in conclusion", "his "))
+        assert first[:1].isupper()
