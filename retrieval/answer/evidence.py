@@ -133,6 +133,40 @@ def constraints(question: str) -> list[str]:
     return [c.lower() for c in found if c not in _QUESTION_CAPITALS]
 
 
+_EDITION = re.compile(r"\b(?:1[89][0-9]{2}|20[0-9]{2})\b|\b\d+(?:st|nd|rd|th)\b|\bQ[1-4]\b", re.I)
+
+
+def editions(text: str) -> list[str]:
+    """Years, ordinals and quarters in ``text``: what tells one edition of an event from another."""
+    return list(dict.fromkeys(m.group(0).lower() for m in _EDITION.finditer(text)))
+
+
+def other_editions(question: str, passages: Sequence[str]) -> tuple[str, list[str]] | None:
+    """(asked, covered) when the question pins a year, ordinal or quarter that none of the passages
+    mentions while they mention others of the same kind: they are about another edition."""
+    texts = [t.lower() for t in passages]
+    for asked in editions(question):
+        if any(re.search(rf"\b{re.escape(asked)}\b", t) for t in texts):
+            continue
+        same_kind = [
+            e for t in texts for e in editions(t) if _edition_kind(e) == _edition_kind(asked)
+        ]
+        covered = sorted(dict.fromkeys(same_kind))
+        if covered:
+            return _shown(asked), [_shown(c) for c in covered]
+    return None
+
+
+def _shown(value: str) -> str:
+    return value.upper() if value.startswith("q") else value
+
+
+def _edition_kind(value: str) -> str:
+    if value.startswith("q"):
+        return "quarter"
+    return "year" if value.isdigit() else "ordinal"
+
+
 def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 

@@ -19,7 +19,7 @@ from typing import Protocol
 import numpy as np
 
 from retrieval.answer.citations import answer_id, citation_for, with_markers
-from retrieval.answer.evidence import AnswerScorer, Candidate, features
+from retrieval.answer.evidence import AnswerScorer, Candidate, features, other_editions
 from retrieval.calibration import RelevanceGate, calibration_for
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import Retrieval
@@ -126,14 +126,19 @@ class ExtractiveAnswerer:
 
         ``dense`` is each passage's cosine to the question (by chunk id), as retrieval measured it.
         """
-        ranked = self.ranked(question, list(passages[: self._max_passages]), idf, dense or {})
+        top = list(passages[: self._max_passages])
+        mismatch = other_editions(question, [p.chunk.text for p in top])
+        if mismatch is not None:
+            asked, covered = mismatch
+            return abstention(question, f"The documents cover {_listing(covered)}, not {asked}.")
+        ranked = self.ranked(question, top, idf, dense or {})
         if not ranked:
             return abstention(question)
         # The scorer orders the sentences and decides which extra ones earn a place. Abstaining
         # on its probability alone waits for a threshold measured on news questions: the SQuAD
         # one (trained on Wikipedia) turns away answerable news questions.
         chosen = _pick(ranked, self._max_sentences, self._scorer.threshold, question)
-        return build_answer(question, list(passages[: self._max_passages]), chosen)
+        return build_answer(question, top, chosen)
 
     def ranked(
         self,
@@ -249,10 +254,16 @@ def build_answer(
     )
 
 
-def abstention(question: str) -> Answer:
+def abstention(question: str, text: str = ABSTAIN_TEXT) -> Answer:
+    """No answer; ``text`` says why when there is more to say than "not covered"."""
     return Answer(
         question=question,
-        text=ABSTAIN_TEXT,
+        text=text,
         abstained=True,
-        answer_id=answer_id(question, ABSTAIN_TEXT),
+        answer_id=answer_id(question, text),
     )
+
+
+def _listing(values: Sequence[str], shown: int = 4) -> str:
+    items = list(values[:shown]) + (["others"] if len(values) > shown else [])
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

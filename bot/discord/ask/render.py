@@ -24,6 +24,7 @@ from bot.discord.embeds import (
 from bot.discord.textsplit import shorten, split_text
 from bot.present import comment_suffix, format_date, markers, note_label
 from retrieval.answer.citations import by_source
+from retrieval.answer.extractive import ABSTAIN_TEXT as NOT_COVERED
 from retrieval.models import Answer, AnswerSentence, Citation
 
 DONE_FOOTER = "✅ Done"
@@ -73,9 +74,12 @@ def answer_messages(answer: Answer) -> Messages:
     """The final, settled answer: text with markers, visible notes, linked sources, notices."""
     notices = Section("ℹ️ Notice", tuple(escape(n) for n in answer.notices))
     if answer.abstained:
+        # The engine's reason, when it has one beyond "not covered" ("The documents cover 2018,
+        # not 2019."), follows the friendly sentence.
+        reason = "" if answer.text in (NOT_COVERED, "") else f"\n\n{escape(answer.text)}"
         return build_messages(
             title=question_title(answer.question),
-            description=ABSTAIN_TEXT,
+            description=ABSTAIN_TEXT + reason,
             sections=[notices] if answer.notices else [],
             footer=DONE_FOOTER,
             colour=ABSTAIN_COLOUR,

@@ -12,6 +12,7 @@ from bot.discord.ask import render
 from bot.discord.sources import render as sources_render
 from bot.discord.summary import render as summary_render
 from retrieval.models import (
+    Answer,
     AnswerSentence,
     Note,
     NoteKind,
@@ -175,6 +176,19 @@ def test_abstention_is_short_friendly_and_shows_notices() -> None:
     assert len(render.ABSTAIN_TEXT) < 200
     notice = sample_answer(notices=("the language model was unavailable",), abstained=True)
     assert "the language model was unavailable" in all_text(render.answer_messages(notice))
+
+
+def test_an_abstention_with_a_reason_shows_it_after_the_friendly_sentence() -> None:
+    answer = Answer(
+        question="Who won the 2019 final?",
+        text="The documents cover 2018 and 2021, not 2019.",
+        abstained=True,
+    )
+    description = render.answer_messages(answer)[0][0].description or ""
+    assert description.startswith(render.ABSTAIN_TEXT)
+    assert description.endswith("The documents cover 2018 and 2021, not 2019.")
+    plain = Answer(question="Q?", text="The documents don't cover that.", abstained=True)
+    assert render.answer_messages(plain)[0][0].description == render.ABSTAIN_TEXT
 
 
 def test_notices_are_shown_on_answers() -> None:

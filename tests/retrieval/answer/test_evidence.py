@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from retrieval.answer.evidence import (
@@ -12,8 +14,10 @@ from retrieval.answer.evidence import (
     expected_kind,
     features,
     holds_kind,
+    other_editions,
 )
 from retrieval.engine import Engine
+from tests.conftest import EngineFactory
 
 
 @pytest.mark.parametrize(
@@ -89,3 +93,31 @@ def test_no_answer_sentence_leans_on_one_that_is_not_there(seed_engine: Engine) 
         first = answer.sentences[0].text.lstrip("\"“'")
         assert not first.lower().startswith(("this ", "these ", "however", "in conclusion", "his "))
         assert first[:1].isupper()
+
+
+def test_another_edition_of_an_event_is_named_not_quoted() -> None:
+    assert other_editions(
+        "Who won the 2019 final?", ["The 2018 final was won by X.", "In the 2021 final, Y won."]
+    ) == ("2019", ["2018", "2021"])
+    assert other_editions("What were Q2 profits?", ["Q1 profits rose 3%."]) == ("Q2", ["Q1"])
+    assert other_editions("Who won the 2018 final?", ["The 2018 final was won by X."]) is None
+    assert other_editions("Who won the final?", ["The 2018 final."]) is None
+    assert other_editions("Who won in 2019?", ["Nobody said when."]) is None
+
+
+def test_a_question_about_another_year_gets_the_years_the_documents_cover(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "final.md").write_text(
+        "---\ntitle: Cup final report\n---\n\nThe 2018 cup final was won by Northern Rovers, who "
+        "beat Southern United 2-1 in front of a record crowd at the national stadium.\n\n"
+        "In the 2021 cup final, Southern United took revenge with a 3-0 win over Northern Rovers.\n"
+    )
+    engine = make_engine()
+    engine.ingest_paths([tmp_path / "docs"])
+    answer = engine.answer("Who won the 2019 cup final?")
+    assert answer.abstained and not answer.citations
+    assert answer.text == "The documents cover 2018 and 2021, not 2019."
+    covered = engine.answer("Who won the 2018 cup final?")
+    assert not covered.abstained and "Northern Rovers" in covered.sentences[0].text
