@@ -42,6 +42,9 @@ def test_a_sentence_holds_the_kind_only_when_it_adds_one() -> None:
     # A name the question already holds is not an answer to "who".
     assert not holds_kind("name", "It met Putin.", "Who met Putin?")
     assert holds_kind("name", "It was Lleyton Hewitt who met Putin.", "Who met Putin?")
+    # ... and in news the "who" is often a group: "marked as a blood alliance by experts".
+    assert holds_kind("name", "It was called a blood alliance by experts.", "Who called it that?")
+    assert not holds_kind("name", "Experts called it that.", "What did experts call it?")
 
 
 def test_constraints_are_years_ordinals_quarters_and_names() -> None:
