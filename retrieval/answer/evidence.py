@@ -23,9 +23,9 @@ from importlib import resources
 _WH = re.compile(r"\b(who|whom|whose|when|where|how many|how much|how long|how old|what year|"
                  r"which year|what date|what percentage|what did|what does|what do|what has)\b",
                  re.IGNORECASE)  # fmt: skip
-_NAME = re.compile(
-    r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w’'&.-]*)*"
-)
+# Capitalised words and runs of them ("Vladimir Putin", "Bank of England"); a sentence's first word
+# is capitalised anyway, so it only counts as part of a longer run.
+_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w’'&-]*)*")
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
     r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|"
@@ -115,6 +115,8 @@ def holds_kind(kind: str, sentence: str, question: str) -> bool:
         return True
     pattern = {"name": _NAME, "date": _DATE, "number": _NUMBER}[kind]
     for match in pattern.finditer(sentence):
+        if kind == "name" and match.start() == 0 and " " not in match.group(0):
+            continue  # "The", "North": capitalised only because the sentence starts there
         words = {w.lower() for w in _WORD.findall(match.group(0))}
         if words and not words <= asked:
             return True
