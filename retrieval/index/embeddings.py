@@ -139,7 +139,12 @@ class BackgroundLoaded:
         self._model: Embedder | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(
-            target=self._load, args=(model,), name=f"load-{model.name}", daemon=True
+            # Not a daemon: a process that ends while the model is still loading (a quick command)
+            # waits for it, instead of having onnxruntime's threads killed mid-load (exit 134).
+            target=self._load,
+            args=(model,),
+            name=f"load-{model.name}",
+            daemon=False,
         )
         self._thread.start()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,19 @@ def test_run_with_a_missing_or_bogus_token_is_a_one_line_error(
     assert "Traceback" not in done.stderr
     assert "DISCORD_TOKEN" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_quick_commands_exit_cleanly_through_the_installed_command(tmp_path: Path) -> None:
+    """Quick commands used to abort at exit (134, "terminate called without an active
+    exception") while the embedding models were still loading on their threads."""
+    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+    assert installed, "the newsbot command is not installed in this environment"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env["NEWSBOT_STORE"] = str(tmp_path / "store")
+    runs = [["documents", "--json"], ["ask", "--json", ""], ["documents", "--json"]]
+    for args in runs:
+        done = subprocess.run(
+            [installed, *args], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120
+        )
+        assert done.returncode in (0, 1), (args, done.returncode, done.stderr[-500:])
+        assert "terminate called" not in done.stderr
