@@ -26,6 +26,7 @@ from retrieval.index.search import Retrieval
 from retrieval.index.sentence_vectors import StoredSentence
 from retrieval.interfaces import Embedder
 from retrieval.models import Answer, AnswerSentence, Chunk, Citation, Passage, PassageKind
+from retrieval.sentences import plain_text, split_sentences
 from retrieval.summary.quotable import needs_context
 
 ABSTAIN_TEXT = "The documents don't cover that."
@@ -217,6 +218,10 @@ def _pick(
     return chosen
 
 
+def _readable(sentence: str) -> str:
+    return " ".join(" ".join(plain_text(s).split()) for s in split_sentences(sentence))
+
+
 def _content(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text) if len(w) > 3}
 
@@ -241,9 +246,10 @@ def build_answer(
                 citation_for(numbers[cand.passage_index], passages[cand.passage_index])
             )
         sentences.append(AnswerSentence(cand.text, (numbers[cand.passage_index],)))
-    # Sentences stay verbatim quotes (offsets and verification rely on it); only the joined
-    # text folds the line breaks a source may have inside a sentence.
-    text = " ".join(" ".join(with_markers(s.text, s.citations).split()) for s in sentences)
+    # Sentences stay verbatim quotes (offsets and verification rely on it); only the joined text,
+    # what people read, folds line breaks and drops the stray full stops of scraped pages
+    # ("suggesting that. Russian President ..." reads "suggesting that Russian President ...").
+    text = " ".join(with_markers(_readable(s.text), s.citations) for s in sentences)
     return Answer(
         question=question,
         text=text,

@@ -124,3 +124,13 @@ def test_a_question_about_another_year_gets_the_years_the_documents_cover(
     assert answer.text == "The documents cover 2018 and 2021, not 2019."
     covered = engine.answer("Who won the 2018 cup final?")
     assert not covered.abstained and "Northern Rovers" in covered.sentences[0].text
+
+
+def test_the_answer_reads_without_the_stray_full_stops_of_scraped_pages(
+    seed_engine: Engine,
+) -> None:
+    answer = seed_engine.answer("Did Putin ask Kim Jong-un for weapons?")
+    assert "suggesting that Russian President" in answer.text
+    assert "that. Russian" not in answer.text
+    # the sentence itself stays a verbatim quote of its passage, for offsets and claim checks
+    assert any(answer.sentences[0].text in c.quote for c in answer.citations)
