@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.behaviour_snapshot import _headlines
+from benchmarks.behaviour_snapshot import headlines
 from benchmarks.common import (
     CORPUS,
     REPO,
@@ -104,7 +104,7 @@ def seeds(workdir: Path) -> dict[str, object]:
 def bbc(store: Path) -> dict[str, object]:
     engine = engine_for(store)
     engine.ensure_documents()
-    questions = _headlines()  # every 7th headline, as the behaviour snapshot asks them
+    questions = headlines()  # every 7th headline, as the behaviour snapshot asks them
     for q in questions[:10]:
         engine.answer(q)
     declined, times = 0, []

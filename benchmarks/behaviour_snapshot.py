@@ -75,7 +75,7 @@ def _run(args: list[str], stdin: str | None = None) -> subprocess.CompletedProce
     )
 
 
-def _headlines() -> list[str]:
+def headlines() -> list[str]:
     paths = sorted((CORPUS / "bbc").glob("*/*.txt"))
     step = max(1, len(paths) // HEADLINES)
     lines = []
@@ -125,7 +125,7 @@ def snapshot(stores: Path, out: Path, fresh: bool) -> None:
             if proc.returncode != 0:
                 sys.exit(f"ingest of {name} failed: {proc.stderr}")
         records += _records("documents", name, _run(["documents", "--json", "--store", str(store)]))
-    for name, questions in (("seeds", SEED_QUESTIONS), ("bbc", _headlines())):
+    for name, questions in (("seeds", SEED_QUESTIONS), ("bbc", headlines())):
         stdin = "".join(q + "\n" for q in questions)
         proc = _run(["ask", "--json", "-", "--store", str(stores / name)], stdin=stdin)
         records += _records("ask", name, proc)

@@ -17,16 +17,15 @@ import argparse
 import gzip
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.common import CORPUS, REPO, require_corpus, save
-from retrieval.answer.evidence import FEATURES, Candidate, features
+from retrieval.answer.evidence import FEATURES, Candidate, features, idf_coverage, rarest_missing
 from retrieval.index.embeddings import MiniLMEmbedder
-from retrieval.index.lexical import Analyzer
+from retrieval.index.lexical import Analyzer, idf_table
 from retrieval.sentences import plain_text, split_sentences
 
 WEIGHTS = REPO / "retrieval" / "answer" / "answer_scorer.json"
@@ -46,33 +45,12 @@ def is_test(title: str, share: int) -> bool:
     return int(hashlib.sha1(title.encode()).hexdigest(), 16) % share == 0
 
 
-def idf_of(paragraphs: list[list[str]]) -> dict[str, float]:
-    df: dict[str, int] = {}
-    for terms in paragraphs:
-        for term in set(terms):
-            df[term] = df.get(term, 0) + 1
-    n = len(paragraphs)
-    return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-
-
-def rarest_missing(question_terms: list[str], text_terms: set[str], idf: dict[str, float]) -> float:
-    top = max(idf.values(), default=1.0)
-    missing = [idf.get(t, top) for t in set(question_terms) if t not in text_terms]
-    return max(missing, default=0.0) / top
-
-
-def coverage(question_terms: list[str], text_terms: set[str], idf: dict[str, float]) -> float:
-    top = max(idf.values(), default=1.0)
-    unique = set(question_terms)
-    total = sum(idf.get(t, top) for t in unique)
-    return sum(idf.get(t, top) for t in unique if t in text_terms) / total if total else 0.0
-
-
 def build(articles: list[dict], model: MiniLMEmbedder, analyzer: Analyzer) -> list[Question]:
     paragraphs = [p for a in articles for p in a["paragraphs"]]
     contexts = [p["context"] for p in paragraphs]
     para_terms = [analyzer.terms(c) for c in contexts]
-    idf = idf_of(para_terms)
+    idf = idf_table(para_terms)
+    top = max(idf.values(), default=1.0)
     para_vecs = model.embed_batch(contexts)
     sentences = [[plain_text(s) for s in split_sentences(c)] for c in contexts]
     flat = [s for group in sentences for s in group]
@@ -92,18 +70,18 @@ def build(articles: list[dict], model: MiniLMEmbedder, analyzer: Analyzer) -> li
         answers = [a["text"] for a in qa["answers"]] if not qa["is_impossible"] else []
         rows, labels = [], []
         for rank, j in enumerate(chosen):
-            passage_cov = coverage(q_terms, set(para_terms[j]), idf)
+            passage_cov = idf_coverage(q_terms, set(para_terms[j]), idf, top)
             for k, sentence in enumerate(sentences[j]):
                 terms = set(analyzer.terms(sentence))
                 cand = Candidate(
                     text=sentence,
                     cosine=float(flat_vecs[offsets[j] + k] @ q_vec),
-                    coverage=coverage(q_terms, terms, idf),
+                    coverage=idf_coverage(q_terms, terms, idf, top),
                     passage_coverage=passage_cov,
                     passage_rank=rank,
                     passage_dense=dense[j],
                     passage_text=contexts[j],
-                    rarest_missing=rarest_missing(q_terms, terms, idf),
+                    rarest_missing=rarest_missing(q_terms, terms, idf, top),
                 )
                 rows.append(features(qa["question"], cand, words))
                 labels.append(int(j == pi and any(a in sentence for a in answers)))

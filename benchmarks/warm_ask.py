@@ -11,7 +11,7 @@ import argparse
 import time
 from pathlib import Path
 
-from benchmarks.behaviour_snapshot import _headlines
+from benchmarks.behaviour_snapshot import headlines
 from benchmarks.common import engine_for, percentile, require_corpus, save
 
 
@@ -25,7 +25,7 @@ def main() -> None:
     require_corpus()
     engine = engine_for(args.store)
     engine.ensure_documents()
-    questions = _headlines()[: args.questions]
+    questions = headlines()[: args.questions]
     for question in questions[:10]:  # first calls pay for lazy loading
         engine.answer(question)
     times: list[float] = []

@@ -16,7 +16,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -72,7 +72,6 @@ _QUESTION_CAPITALS = frozenset(
     ]
 )
 
-KINDS = ("name", "date", "number", "speech")
 FEATURES = (
     "cosine",
     "coverage",
@@ -87,6 +86,23 @@ FEATURES = (
     "rarest_missing",
     "bigrams",
 )
+
+
+def idf_coverage(
+    question_terms: Iterable[str], present: set[str], idf: Mapping[str, float], top: float
+) -> float:
+    """Share of the question's IDF weight found in ``present``; unknown terms weigh ``top``."""
+    unique = set(question_terms)
+    total = sum(idf.get(t, top) for t in unique)
+    return sum(idf.get(t, top) for t in unique if t in present) / total if total else 0.0
+
+
+def rarest_missing(
+    question_terms: Iterable[str], present: set[str], idf: Mapping[str, float], top: float
+) -> float:
+    """The IDF of the rarest question term absent from ``present``, as a share of ``top``."""
+    missing = [idf.get(t, top) for t in set(question_terms) if t not in present]
+    return max(missing, default=0.0) / top if top else 0.0
 
 
 def expected_kind(question: str) -> str | None:

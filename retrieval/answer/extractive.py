@@ -19,7 +19,14 @@ from typing import Protocol
 import numpy as np
 
 from retrieval.answer.citations import answer_id, citation_for, with_markers
-from retrieval.answer.evidence import AnswerScorer, Candidate, features, other_editions
+from retrieval.answer.evidence import (
+    AnswerScorer,
+    Candidate,
+    features,
+    idf_coverage,
+    other_editions,
+    rarest_missing,
+)
 from retrieval.calibration import RelevanceGate, calibration_for
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import Retrieval
@@ -79,20 +86,12 @@ class ExtractiveAnswerer:
     def _coverage(
         self, question_terms: Sequence[str], present: set[str], idf: Mapping[str, float]
     ) -> float:
-        if not question_terms:
-            return 0.0
-        top = self._top_idf(idf)
-        unique = set(question_terms)
-        total = sum(idf.get(t, top) for t in unique)
-        found = sum(idf.get(t, top) for t in unique if t in present)
-        return found / total if total else 0.0
+        return idf_coverage(question_terms, present, idf, self._top_idf(idf))
 
     def _rarest_missing(
         self, question_terms: Sequence[str], present: set[str], idf: Mapping[str, float]
     ) -> float:
-        top = self._top_idf(idf)
-        missing = [idf.get(t, top) for t in set(question_terms) if t not in present]
-        return max(missing, default=0.0) / top if top else 0.0
+        return rarest_missing(question_terms, present, idf, self._top_idf(idf))
 
     def _top_idf(self, idf: Mapping[str, float]) -> float:
         """The rarest term's weight, stands in for words the collection has never seen.

@@ -101,7 +101,7 @@ class LexicalIndex:
                 ],
                 show_progress=False,
             )
-        self._idf = _idf(tokenised)
+        self._idf = idf_table(tokenised)
         self._save(revision)
 
     def load(self, revision: int) -> bool:
@@ -238,7 +238,8 @@ def _retrieve(
     return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
 
 
-def _idf(tokenised: Sequence[Sequence[str]]) -> dict[str, float]:
+def idf_table(tokenised: Sequence[Sequence[str]]) -> dict[str, float]:
+    """BM25's inverse document frequency of each term over ``tokenised`` documents."""
     frequency: dict[str, int] = {}
     for terms in tokenised:
         for term in set(terms):

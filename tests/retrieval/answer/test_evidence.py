@@ -14,7 +14,9 @@ from retrieval.answer.evidence import (
     expected_kind,
     features,
     holds_kind,
+    idf_coverage,
     other_editions,
+    rarest_missing,
 )
 from retrieval.engine import Engine
 from tests.conftest import EngineFactory
@@ -134,3 +136,12 @@ def test_the_answer_reads_without_the_stray_full_stops_of_scraped_pages(
     assert "that. Russian" not in answer.text
     # the sentence itself stays a verbatim quote of its passage, for offsets and claim checks
     assert any(answer.sentences[0].text in c.quote for c in answer.citations)
+
+
+def test_coverage_weighs_rare_question_words_and_names_the_rarest_missing_one() -> None:
+    idf = {"putin": 3.0, "visit": 1.0}
+    present = {"visit", "moscow"}
+    assert idf_coverage(["putin", "visit"], present, idf, top=4.0) == 0.25
+    assert idf_coverage(["unseen"], {"unseen"}, idf, top=4.0) == 1.0
+    assert rarest_missing(["putin", "visit"], present, idf, top=4.0) == 0.75
+    assert rarest_missing(["visit"], present, idf, top=4.0) == 0.0
