@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from retrieval.answer.constraints import constraints
+
 _WH = re.compile(r"\b(who|whom|whose|when|where|how many|how much|how long|how old|what year|"
                  r"which year|what date|what percentage|what did|what does|what do|what has)\b",
                  re.IGNORECASE)  # fmt: skip
@@ -47,31 +49,6 @@ _AGENTS = re.compile(
 )
 _SPEECH = re.compile(r"[\"“”]|\b(?:said|says|told|stated|added|warned|called|described)\b")
 _WORD = re.compile(r"[\w’']+")
-# What a question pins down: years, ordinals, quarters, figures, and capitalised names (past its
-# first word, which is capitalised anyway). An answer about another year or another name is not one.
-_CONSTRAINT = re.compile(
-    r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b\d+(?:st|nd|rd|th)\b|\bQ[1-4]\b|\b\d[\d,.]*\b"
-    r"|(?<=\s)[A-Z][\w’'&-]+"
-)
-_QUESTION_CAPITALS = frozenset(
-    [
-        "I",
-        "What",
-        "Who",
-        "Whom",
-        "Whose",
-        "When",
-        "Where",
-        "Why",
-        "How",
-        "Which",
-        "Did",
-        "Does",
-        "Do",
-        "Is",
-    ]
-)
-
 FEATURES = (
     "cosine",
     "coverage",
@@ -133,6 +110,8 @@ def holds_kind(kind: str, sentence: str, question: str) -> bool:
     for match in pattern.finditer(sentence):
         if kind == "name" and match.start() == 0 and " " not in match.group(0):
             continue  # "The", "North": capitalised only because the sentence starts there
+        if kind == "name" and _DATE.fullmatch(match.group(0)):
+            continue  # "Saturday", "March": a date, not who
         words = {w.lower() for w in _WORD.findall(match.group(0))}
         if words and not words <= asked:
             return True
@@ -151,46 +130,6 @@ class Candidate:
     passage_dense: float  # cosine between question and passage
     passage_text: str = ""
     rarest_missing: float = 0.0  # IDF of the rarest question term absent from the sentence, 0-1
-
-
-def constraints(question: str) -> list[str]:
-    """The years, ordinals, figures and names a question pins down, lower-cased."""
-    found = [m.group(0) for m in _CONSTRAINT.finditer(question)]
-    return [c.lower() for c in found if c not in _QUESTION_CAPITALS]
-
-
-_EDITION = re.compile(r"\b(?:1[89][0-9]{2}|20[0-9]{2})\b|\b\d+(?:st|nd|rd|th)\b|\bQ[1-4]\b", re.I)
-
-
-def editions(text: str) -> list[str]:
-    """Years, ordinals and quarters in ``text``: what tells one edition of an event from another."""
-    return list(dict.fromkeys(m.group(0).lower() for m in _EDITION.finditer(text)))
-
-
-def other_editions(question: str, passages: Sequence[str]) -> tuple[str, list[str]] | None:
-    """(asked, covered) when the question pins a year, ordinal or quarter that none of the passages
-    mentions while they mention others of the same kind: they are about another edition."""
-    texts = [t.lower() for t in passages]
-    for asked in editions(question):
-        if any(re.search(rf"\b{re.escape(asked)}\b", t) for t in texts):
-            continue
-        same_kind = [
-            e for t in texts for e in editions(t) if _edition_kind(e) == _edition_kind(asked)
-        ]
-        covered = sorted(dict.fromkeys(same_kind))
-        if covered:
-            return _shown(asked), [_shown(c) for c in covered]
-    return None
-
-
-def _shown(value: str) -> str:
-    return value.upper() if value.startswith("q") else value
-
-
-def _edition_kind(value: str) -> str:
-    if value.startswith("q"):
-        return "quarter"
-    return "year" if value.isdigit() else "ordinal"
 
 
 def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
@@ -225,13 +164,18 @@ def features(question: str, candidate: Candidate, content_words: set[str]) -> li
 
 @dataclass(frozen=True)
 class AnswerScorer:
-    """Logistic regression over :func:`features`; ``threshold`` is where an answer starts."""
+    """Logistic regression over :func:`features`.
+
+    ``threshold``: the bar a further answer sentence must clear. ``decline``: below it, no
+    sentence answers and a question is declined (5% of answerable training questions fall there).
+    """
 
     weights: tuple[float, ...]
     bias: float
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     threshold: float
+    decline: float
 
     def probability(self, vector: Sequence[float]) -> float:
         z = self.bias + sum(
@@ -250,6 +194,7 @@ class AnswerScorer:
             mean=tuple(float(x) for x in data["mean"]),  # type: ignore[attr-defined]
             scale=tuple(float(x) for x in data["scale"]),  # type: ignore[attr-defined]
             threshold=float(data["threshold"]),  # type: ignore[arg-type]
+            decline=float(data["decline"]),  # type: ignore[arg-type]
         )
 
     @classmethod

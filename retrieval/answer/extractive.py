@@ -19,12 +19,12 @@ from typing import Protocol
 import numpy as np
 
 from retrieval.answer.citations import answer_id, citation_for, with_markers
+from retrieval.answer.constraints import asks_question, other_editions, unmatched_names
 from retrieval.answer.evidence import (
     AnswerScorer,
     Candidate,
     features,
     idf_coverage,
-    other_editions,
     rarest_missing,
 )
 from retrieval.calibration import RelevanceGate, calibration_for
@@ -37,6 +37,7 @@ from retrieval.sentences import plain_text, split_sentences
 from retrieval.summary.quotable import needs_context
 
 ABSTAIN_TEXT = "The documents don't cover that."
+NO_SENTENCE_TEXT = "Some documents are on the subject, but none of them states the answer."
 
 _LETTERS = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"[\w’']+")
@@ -134,11 +135,13 @@ class ExtractiveAnswerer:
         ranked = self.ranked(question, top, idf, dense or {})
         if not ranked:
             return abstention(question)
-        # The scorer orders the sentences and decides which extra ones earn a place. Abstaining
-        # on its probability alone waits for a threshold measured on news questions: the SQuAD
-        # one (trained on Wikipedia) turns away answerable news questions.
+        # A question asks for a fact: on-topic passages are not enough, one sentence must state
+        # it. A topic ("Labour plans maternity pay rise") is answered by what is relevant to it.
+        if asks_question(question) and ranked[0].probability < self._scorer.decline:
+            return abstention(question, NO_SENTENCE_TEXT)
         chosen = _pick(ranked, self._max_sentences, self._scorer.threshold, question)
-        return build_answer(question, top, chosen)
+        missing = unmatched_names(question, [p.chunk.text for p in top])
+        return build_answer(question, top, chosen, missing=missing)
 
     def ranked(
         self,
@@ -230,10 +233,18 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def build_answer(
-    question: str, passages: Sequence[Passage], chosen: Sequence[_Candidate]
+    question: str,
+    passages: Sequence[Passage],
+    chosen: Sequence[_Candidate],
+    *,
+    missing: Sequence[str] = (),
 ) -> Answer:
     """Keep the sentences in the order given (the answering one first), number the cited
-    passages in order of first use, and attach markers."""
+    passages in order of first use, and attach markers.
+
+    ``missing`` are names the question asks about that no passage mentions: the answer says so
+    after what the documents do say, so a sentence about China is not read as one about Japan.
+    """
     ordered = list(chosen)
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
@@ -249,6 +260,8 @@ def build_answer(
     # what people read, folds line breaks and drops the stray full stops of scraped pages
     # ("suggesting that. Russian President ..." reads "suggesting that Russian President ...").
     text = " ".join(with_markers(_readable(s.text), s.citations) for s in sentences)
+    if missing:
+        text += f" The documents don't mention {_listing(list(missing))}."
     return Answer(
         question=question,
         text=text,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from retrieval.answer.citations import with_markers
-from retrieval.answer.extractive import ABSTAIN_TEXT
+from retrieval.answer.extractive import ABSTAIN_TEXT, NO_SENTENCE_TEXT
 from retrieval.engine import Engine
 from retrieval.errors import QuestionError
 from retrieval.models import PassageKind
+from tests.conftest import EngineFactory
 
 COVERED = {
     "Did Putin ask Kim Jong-un for weapons?": ("002_", "seeking assistance in the form of weapons"),
@@ -92,3 +94,52 @@ def test_markers_go_inside_the_final_punctuation() -> None:
     assert with_markers("Kim met Putin.", (1, 2)) == "Kim met Putin [1][2]."
     assert with_markers("He said “yes.”", (3,)) == "He said “yes.” [3]"
     assert with_markers("No marker", ()) == "No marker"
+
+
+def _library_engine(make_engine: EngineFactory, tmp_path: Path) -> Engine:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "library.md").write_text(
+        "---\ntitle: Eastfield opens its new library\n---\n\n"
+        "Eastfield's new public library opened on Saturday after three years of building work. "
+        "Hundreds of residents queued outside before the doors opened. The mayor thanked the "
+        "volunteers who ran the reading rooms while the old building was closed. Children's "
+        "authors read from their books in the afternoon.\n\n"
+        "China lent Eastfield's twin town $6m to build a sister library, the council said.\n"
+    )
+    engine = make_engine()
+    engine.ingest_paths([tmp_path / "docs"])
+    return engine
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many soldiers did North Korea send to Ukraine?", "What did Kim and Putin discuss?"],
+)
+def test_a_question_no_sentence_answers_is_declined_though_the_topic_is_covered(
+    seed_engine: Engine, question: str
+) -> None:
+    # The seeds are about North Korea, Russia and the summit, but none says how many soldiers,
+    # and what was discussed "remains undisclosed": on-topic passages do not make an answer.
+    retrieval = seed_engine.searcher.retrieve(question, k=8)
+    extractive = seed_engine._extractive
+    assert extractive.relevant_passages(question, retrieval, seed_engine.store.idf())
+    declined = seed_engine.answer(question)
+    assert declined.abstained and declined.text == NO_SENTENCE_TEXT
+    assert not declined.citations
+
+
+def test_a_topic_is_answered_by_what_is_relevant_to_it(seed_engine: Engine) -> None:
+    # The scorer judges whether a sentence answers a question; a topic asks for none.
+    topic = seed_engine.answer("North Korea soldiers Ukraine")
+    assert not topic.abstained and topic.citations
+
+
+def test_a_name_no_document_mentions_is_said_to_be_missing_not_swapped(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    engine = _library_engine(make_engine, tmp_path)
+    answer = engine.answer("How much did Japan lend Eastfield's twin town?")
+    assert not answer.abstained
+    assert "China lent" in answer.sentences[0].text
+    assert answer.text.endswith("The documents don't mention Japan.")
+    assert "don't mention" not in engine.answer("How much did China lend the twin town?").text
