@@ -38,15 +38,17 @@ def make_splitter(size: int, overlap: int) -> RecursiveCharacterTextSplitter:
 def _pieces_with_offsets(text: str, pieces: list[str], overlap: int) -> list[tuple[int, str]]:
     """Locate each piece in ``text``.
 
-    A piece starts after the previous one, and at most ``overlap`` characters before the previous one
-    ends (the splitter carries over no more than that), so repeated sentences are found at their own
-    place rather than at an earlier copy.
+    A piece starts after the previous one, at most ``overlap`` characters before the previous one
+    ends (the splitter carries over no more than that), and reaches past it (every piece the
+    splitter emits covers new text). So a repeated sentence is found at its own place, not at an
+    earlier copy inside the overlap: "A." after "A a a. A." is the later "A.", or the text after
+    it would never be indexed.
     """
     located: list[tuple[int, str]] = []
     previous_start, previous_end = -1, 0
     for piece in pieces:
         earliest = previous_start + 1
-        start = text.find(piece, max(earliest, previous_end - overlap))
+        start = _find_reaching(text, piece, max(earliest, previous_end - overlap), previous_end)
         if start < 0:
             start = text.find(piece, earliest)
         if start < 0:  # the splitter only trims whitespace, so this would be a bug in it
@@ -54,6 +56,14 @@ def _pieces_with_offsets(text: str, pieces: list[str], overlap: int) -> list[tup
         located.append((start, piece))
         previous_start, previous_end = start, start + len(piece)
     return located
+
+
+def _find_reaching(text: str, piece: str, lo: int, previous_end: int) -> int:
+    """The first place at or after ``lo`` where ``piece`` ends past ``previous_end``, or -1."""
+    start = text.find(piece, lo)
+    while start >= 0 and start + len(piece) <= previous_end:
+        start = text.find(piece, start + 1)
+    return start
 
 
 def chunk_document(doc: Document, *, size: int = 500, overlap: int = 80) -> list[Chunk]:

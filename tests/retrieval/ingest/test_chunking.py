@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from retrieval.ingest.chunking import chunk_document
@@ -146,8 +146,17 @@ _TEXT = st.builds(
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run, so CI is reproducible; @example pins the text whose
+# last paragraph was once never indexed (its "A." found at the earlier copy inside the overlap).
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(text=_TEXT, size=st.integers(min_value=20, max_value=400), share=st.floats(0.0, 0.5))
+@example(text="A a a a a a a. A.\n\nA.", size=20, share=0.5)
 def test_chunk_invariants_hold_for_any_text(text: str, size: int, share: float) -> None:
     (doc,) = load_bytes("gen.txt", ("Headline\n\n" + text).encode(), origin="/gen.txt")
     _check_chunks(doc, chunk_document(doc, size=size, overlap=int(size * share)), size)
