@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from retrieval.ingest.hashing import content_hash_for, doc_id_for
 from retrieval.ingest.html import decode_html, extract_article
 from retrieval.ingest.titles import looks_like_headline, shorten, tidy_title, title_from_text
 from retrieval.models import Document
+
+_log = logging.getLogger(__name__)
 
 _BASE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
@@ -184,6 +187,8 @@ def _read_single(name: str, suffix: str, data: bytes, origin: str) -> _Raw:
 def _markdown(name: str, text: str, origin: str) -> _Raw:
     front = split_front_matter(text)
     date = parse_date(front.fields.get("date"))
+    if date is None and front.fields.get("date") not in (None, ""):
+        _warn_unreadable_dates(name, [front.fields.get("date")])
     body = front.body
     if date is None and "date" not in front.fields:
         date, body = split_date_prefix(body)
@@ -208,6 +213,7 @@ def _markdown(name: str, text: str, origin: str) -> _Raw:
 def _load_jsonl(name: str, text: str, origin: str) -> LoadResult:
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
+    unreadable: list[object] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -221,10 +227,27 @@ def _load_jsonl(name: str, text: str, origin: str) -> LoadResult:
             skipped.append((label, "not a JSON object"))
             continue
         try:
-            documents.append(_build(_jsonl_record(record, name, origin, number)))
+            raw = _jsonl_record(record, name, origin, number)
+            documents.append(_build(raw))
         except _Refused as error:
             skipped.append((label, str(error)))
+            continue
+        if raw.date is None and record.get("date") not in (None, ""):
+            unreadable.append(record.get("date"))
+    if unreadable:
+        _warn_unreadable_dates(name, unreadable)
     return LoadResult(documents, skipped)
+
+
+def _warn_unreadable_dates(name: str, values: Sequence[object]) -> None:
+    """One line per file: a feed with a thousand odd dates should not print a thousand lines."""
+    count = f"{len(values)} date fields" if len(values) > 1 else "a date field"
+    _log.warning(
+        "%s: %s could not be read as a date (e.g. %r); those documents are undated",
+        name,
+        count,
+        str(values[0])[:60],
+    )
 
 
 def _jsonl_record(record: dict[str, Any], name: str, origin: str, number: int) -> _Raw:

@@ -173,7 +173,7 @@ def test_wire_sign_off_is_dropped_only_at_the_end() -> None:
         ("0001-01-01T00:00:00Z", None),
         ("2023-02-30", None),
         ("9-APR-1987 00:00:00.00    # date added by S Finch as guesswork", None),
-        ("November 19, 2019", None),
+        ("November 19, 2019", dt.date(2019, 11, 19)),  # written dates, as JSONL often has
         ("yesterday", None),
         ("", None),
         (None, None),
