@@ -23,7 +23,7 @@ from rich.text import Text
 
 from bot.present import format_date
 from bot.settings import BotSettings
-from bot.terminal import render_answer, render_summary
+from bot.terminal import render_answer, render_summary, shown
 from bot.wiring import build_engine
 from retrieval.contract import answer_to_json, document_to_json, refusal_to_json, summary_to_json
 from retrieval.errors import NewsbotError, QuestionError
@@ -103,7 +103,7 @@ def ingest(
 
         report = engine.ingest_paths(paths, prune=prune, progress=progress)
     for name, reason in report.skipped:
-        err.print(f"[yellow]skipped[/] {name}: {reason}", highlight=False)
+        err.print(f"[yellow]skipped[/] {shown(name)}: {shown(reason)}", highlight=False)
     err.print(
         f"{report.documents} documents ({report.added} new or changed, {report.unchanged} "
         f"unchanged), {report.chunks} chunks, {len(report.skipped)} skipped, "
@@ -227,7 +227,9 @@ def documents(as_json: JsonOption = False, store: StoreOption = None) -> None:
     out = Console(highlight=False)
     for d in docs:
         date = format_date(d.date)
-        out.print(f"[bold]{d.source}[/]  {d.title}  [dim]{date}, {d.chunks} chunks[/]")
+        out.print(
+            f"[bold]{shown(d.source)}[/]  {shown(d.title)}  [dim]{date}, {d.chunks} chunks[/]"
+        )
     err.print(f"{len(docs)} documents", highlight=False)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.markup import escape
 from rich.text import Text
 
 from bot.present import COMMENT_SUFFIX, READER_COMMENT, format_date, markers, note_label
 from retrieval.answer.citations import by_source
+from retrieval.ingest.safety import strip_controls
 from retrieval.models import Answer, Citation, NoteKind, PassageKind, Summary
 
 NOTE_STYLES = {
@@ -19,25 +21,38 @@ NOTE_STYLES = {
 COMMENT_STYLE = "bold magenta"
 
 
+def shown(text: str) -> str:
+    """A document's name or title inside rich markup: no control sequences, no markup of its own."""
+    return escape(strip_controls(text))
+
+
+def _clean(text: str | None) -> str:
+    """Document text reaches the terminal without its control sequences (stores built before
+    ingest stripped them may still hold some)."""
+    return strip_controls(text or "")
+
+
 def _source_line(
     c: Citation | None, numbers: tuple[int, ...], title: str, date: str, link: str | None
 ) -> Text:
     line = Text(f"  {markers(numbers)} ", style="bold")
-    line.append(title or "(untitled)")
+    line.append(_clean(title) or "(untitled)")
     line.append(f" - {date}", style="dim")
     if link:
-        line.append(f"  {link}", style="underline blue")
+        line.append(f"  {_clean(link)}", style="underline blue")
     if c is not None:
         if c.kind is PassageKind.COMMENT:
             line.append(COMMENT_SUFFIX, style="magenta")
-        line.append(f"  ({c.document})", style="dim")
+        line.append(f"  ({_clean(c.document)})", style="dim")
     return line
 
 
 def render_answer(answer: Answer) -> RenderableType:
-    parts: list[RenderableType] = [Text(answer.text, style="dim" if answer.abstained else "")]
+    parts: list[RenderableType] = [
+        Text(_clean(answer.text), style="dim" if answer.abstained else "")
+    ]
     for notice in answer.notices:
-        parts.append(Text(notice, style="italic yellow"))
+        parts.append(Text(_clean(notice), style="italic yellow"))
     if answer.notes:
         parts.append(Text(""))
         by_number = {c.n: c for c in answer.citations}
@@ -46,7 +61,7 @@ def render_answer(answer: Answer) -> RenderableType:
             label = note_label(note.kind, cited)
             style = COMMENT_STYLE if label == READER_COMMENT else NOTE_STYLES[note.kind]
             line = Text(f"{label}: ", style=style)
-            line.append(note.text)
+            line.append(_clean(note.text))
             if note.citations:
                 line.append(f" {markers(note.citations)}", style="bold")
             parts.append(line)
@@ -58,24 +73,24 @@ def render_answer(answer: Answer) -> RenderableType:
 
 
 def render_summary(summary: Summary) -> RenderableType:
-    parts: list[RenderableType] = [Text(summary.headline, style="bold")]
+    parts: list[RenderableType] = [Text(_clean(summary.headline), style="bold")]
     if summary.empty:
         return Group(*parts)
 
     parts.append(Text("\nKey points", style="bold underline"))
     for point in summary.points:
-        parts.append(Text(f"  • {point.text} {markers(point.citations)}"))
+        parts.append(Text(f"  • {_clean(point.text)} {markers(point.citations)}"))
     if summary.unconfirmed:
         parts.append(Text("\nWhat is unconfirmed", style="bold underline yellow"))
         for item in summary.unconfirmed:
             line = Text(f"  • {note_label(item.kind)}: ", style=NOTE_STYLES[item.kind])
-            line.append(f"{item.text} {markers(item.citations)}")
+            line.append(f"{_clean(item.text)} {markers(item.citations)}")
             parts.append(line)
     if summary.timeline:
         parts.append(Text("\nTimeline", style="bold underline"))
         for entry in summary.timeline:
             parts.append(
-                Text(f"  {entry.date.isoformat()}  {entry.text} {markers(entry.citations)}")
+                Text(f"  {entry.date.isoformat()}  {_clean(entry.text)} {markers(entry.citations)}")
             )
     if summary.sources:
         parts.append(Text("\nSources", style="bold underline"))

@@ -15,6 +15,7 @@ import discord
 
 from bot.discord.textsplit import pack_lines, shorten, split_text
 from bot.present import UNTITLED, format_date, markers
+from retrieval.ingest.safety import web_url
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -62,14 +63,15 @@ def source_line(
 ) -> str:
     """``[1][3] title - date``; the title links to ``<url>`` if any (angle brackets: no preview)."""
     label = _link_text(shorten(title or UNTITLED, 200))
-    linked = f"[{label}](<{url}>)" if url else label
+    link = web_url(url)  # again here: a store may hold URLs ingested before they were checked
+    linked = f"[{label}](<{link}>)" if link else label
     return f"{markers(numbers)} {linked} - {format_date(date)}{suffix}"
 
 
 def _new_embed(
     colour: discord.Colour, title: str | None = None, url: str | None = None
 ) -> discord.Embed:
-    return discord.Embed(colour=colour, title=title, url=url)
+    return discord.Embed(colour=colour, title=title, url=web_url(url))
 
 
 def build_messages(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from retrieval.ingest.dates import parse_date
 from retrieval.ingest.decode import decode_text, ensure_text
+from retrieval.ingest.safety import web_url
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _PUBLISHED_TIME = (
@@ -69,12 +70,6 @@ def _published_date(html: str) -> dt.date | None:
     return None
 
 
-def _web_url(value: str | None) -> str | None:
-    if value and value.startswith(("http://", "https://")):
-        return value
-    return None
-
-
 def extract_article(html: str) -> WebArticle:
     """The article body, or the page's whole visible text when no article body can be found."""
     import trafilatura  # imported on first use: it is slow to load and most runs ask, not ingest
@@ -88,7 +83,7 @@ def extract_article(html: str) -> WebArticle:
     )
     text = getattr(result, "text", None) or ""
     title = getattr(result, "title", None)
-    url = _web_url(getattr(result, "url", None))
+    url = web_url(getattr(result, "url", None))
     date = parse_date(getattr(result, "date", None)) or _published_date(html)
     if not text.strip():
         text = trafilatura.html2txt(html) or ""

@@ -22,6 +22,7 @@ from retrieval.ingest.decode import NotText, decode_text, gunzip, is_gzip
 from retrieval.ingest.frontmatter import split_front_matter, text_field
 from retrieval.ingest.hashing import content_hash_for, doc_id_for
 from retrieval.ingest.html import decode_html, extract_article
+from retrieval.ingest.safety import strip_controls, web_url
 from retrieval.ingest.titles import looks_like_headline, shorten, tidy_title, title_from_text
 from retrieval.models import Document
 
@@ -271,10 +272,11 @@ def _jsonl_record(record: dict[str, Any], name: str, origin: str, number: int) -
 
 def _build(raw: _Raw) -> Document:
     """Clean, title and hash one document."""
-    cleaned = strip_boilerplate(normalise(raw.text))
+    cleaned = strip_boilerplate(normalise(strip_controls(raw.text)))
     lines = list(cleaned.lines)
     footer_at = cleaned.footer_at
-    title = tidy_title(raw.title) if raw.title else ""
+    title = tidy_title(strip_controls(raw.title)) if raw.title else ""
+    url = web_url(raw.url)  # http(s) only, inert in markdown; anything else is no link at all
     if not title and raw.headline_first and len(lines) > 1 and looks_like_headline(lines[0].text):
         title = lines.pop(0).text
         footer_at = None if footer_at is None else max(footer_at - 1, 0)
@@ -286,12 +288,12 @@ def _build(raw: _Raw) -> Document:
         doc_id=doc_id_for(raw.origin),
         source=raw.source,
         title=title,
-        url=raw.url,
+        url=url,
         date=raw.date,
         text=text,
         blocks=blocks,
         origin=raw.origin,
         content_hash=content_hash_for(
-            text=text, title=title, url=raw.url, date=raw.date, blocks=blocks
+            text=text, title=title, url=url, date=raw.date, blocks=blocks
         ),
     )

@@ -127,3 +127,30 @@ def test_quick_commands_exit_cleanly_through_the_installed_command(tmp_path: Pat
         )
         assert done.returncode in (0, 1), (args, done.returncode, done.stderr[-500:])
         assert "terminate called" not in done.stderr
+
+
+def test_terminal_escapes_in_a_document_never_reach_the_terminal(tmp_path: Path) -> None:
+    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+    assert installed, "the newsbot command is not installed in this environment"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = "The harbour \x1b]8;;https://evil.example\x07reopened\x1b]8;;\x07 on Monday. " + (
+        "Ferries to the islands run again after the storm damaged the pier last week. " * 10
+    )
+    (docs / "harbour.md").write_text(
+        f"---\ntitle: 'Harbour \x1b[31m[bold]reopens[/bold]\x1b[0m'\n---\n\n{body}\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env["NEWSBOT_STORE"] = str(tmp_path / "store")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [installed, *args], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+        )
+
+    assert run("ingest", str(docs)).returncode == 0
+    for done in (run("ask", "When did the harbour reopen?"), run("documents")):
+        assert done.returncode == 0, done.stderr[-500:]
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    listed = run("documents").stdout
+    assert "Harbour [bold]reopens[/bold]" in " ".join(listed.split())  # shown, not interpreted

@@ -11,6 +11,7 @@ from bot.discord import embeds as layout
 from bot.discord.ask import render
 from bot.discord.sources import render as sources_render
 from bot.discord.summary import render as summary_render
+from retrieval.ingest.safety import web_url
 from retrieval.models import (
     Answer,
     AnswerSentence,
@@ -289,3 +290,18 @@ def test_passages_of_one_document_share_a_source_line() -> None:
         "[2] [Visit](<https://example.org/a>) - 2023-11-09",
         "[4] [Alliance](<https://example.org/a>) - 2023-11-09 · reader comment",
     ]
+
+
+def test_a_stored_url_cannot_add_a_link_or_run_script() -> None:
+    # Stores built before ingest checked URLs may hold these; rendering checks them again.
+    phish = "https://news.example/ok>) [**OFFICIAL: all clear**](https://evil.example/phish"
+    answer = sample_answer(
+        citations=(citation(1, url=phish), citation(2, url="javascript:alert(1)")),
+    )
+    messages = render.answer_messages(answer)
+    sources = field(messages, "Sources")
+    assert "evil.example/phish)" not in sources and "](https://evil" not in sources
+    assert sources.count("](<") == 1  # one link, to news.example, its brackets encoded
+    assert "[1] [Title 1](<https://news.example/ok%3E%29%20%5B" in sources
+    assert "[2] Title 2 - 2023-11-09" in sources  # no link at all for javascript:
+    assert messages[0][0].url in (None, web_url(phish))
