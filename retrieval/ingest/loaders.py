@@ -79,17 +79,30 @@ def is_supported(name: str) -> bool:
     return suffix_of(name) in SUPPORTED_SUFFIXES
 
 
-def iter_files(paths: Sequence[Path]) -> list[Path]:
+def iter_files(
+    paths: Sequence[Path], refused: list[tuple[str, str]] | None = None
+) -> list[Path]:
     """Expand folders (recursively, sorted) into supported files; explicit files are kept as given.
 
     An explicitly named file of an unsupported type is kept so that ``load_paths`` can report it;
-    inside folders such files are passed over silently (folders hold READMEs and licences).
+    inside folders such files are passed over silently (folders hold READMEs and licences). A link
+    inside a folder that leads out of it (``news/passwd.txt -> /etc/passwd``) is not followed: it
+    goes to ``refused`` with its reason. Naming a file yourself is consent; finding it is not.
     """
     files: list[Path] = []
     seen: set[Path] = set()  # a file named twice (or inside a folder also given) loads once
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p.name))
+            root = path.resolve()
+            found = []
+            for p in sorted(path.rglob("*")):
+                if not (p.is_file() and is_supported(p.name)):
+                    continue
+                if not p.resolve().is_relative_to(root):
+                    if refused is not None:
+                        refused.append((str(p), "a link that leads out of the folder"))
+                    continue
+                found.append(p)
         else:
             found = [path]
         for file in found:
@@ -104,7 +117,7 @@ def load_paths(paths: Sequence[Path]) -> LoadResult:
     """Load every file under ``paths``; one bad file is skipped with its reason, never fatal."""
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
-    for path in iter_files(paths):
+    for path in iter_files(paths, skipped):
         name = str(path)
         if not is_supported(path.name):
             skipped.append((name, f"unsupported file type {suffix_of(path.name) or '(none)'}"))

@@ -391,3 +391,25 @@ def test_iter_files_expands_folders_recursively_in_sorted_order(tmp_path: Path) 
 def test_supported_suffixes_cover_every_format_and_its_gzip() -> None:
     base = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
     assert base | {suffix + ".gz" for suffix in base} == SUPPORTED_SUFFIXES
+
+
+def test_links_out_of_an_ingested_folder_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "key.txt").write_text("Private key material that must never be indexed.\n")
+    news = tmp_path / "news"
+    (news / "sub").mkdir(parents=True)
+    (news / "story.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
+    (news / "passwd.txt").symlink_to("/etc/passwd")
+    (news / "leak.txt").symlink_to(outside / "key.txt")
+    (news / "sub" / "linked").symlink_to(outside, target_is_directory=True)
+    (news / "again.txt").symlink_to(news / "story.txt")  # a link within the folder is fine
+    result = load_paths([news])
+    texts = " ".join(d.text for d in result.documents)
+    assert "Private key" not in texts and "root:" not in texts
+    refused = {Path(name).name for name, why in result.skipped if "leads out" in why}
+    assert {"passwd.txt", "leak.txt"} <= refused  # a linked folder is not entered at all
+    assert [d.title for d in result.documents] == ["Harbour reopens"]  # the inner link loads once
+    # a file named on purpose is read, link or not
+    (explicit,) = load_paths([news / "leak.txt"]).documents
+    assert "Private key" in explicit.text
