@@ -147,7 +147,8 @@ def ask(
         except QuestionError as exc:
             failed = True
             if as_json:
-                sys.stdout.write(json.dumps(refusal_to_json(text, str(exc))) + "\n")
+                asked = exc.question or text
+                sys.stdout.write(json.dumps(refusal_to_json(asked, str(exc))) + "\n")
             else:
                 err.print(f"[yellow]{exc}[/]", highlight=False)
         except NewsbotError as exc:

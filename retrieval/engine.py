@@ -36,10 +36,18 @@ Notify = Callable[[str], None]
 
 
 _MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>")
+_UNDECODED = re.compile("[\ud800-\udfff]")
 
 
 def clean_question(question: str, *, max_chars: int) -> str:
     """Normalise a question or say why it cannot be asked; mentions are not part of a question."""
+    if _UNDECODED.search(question):
+        # Python hands bytes that were not UTF-8 (argv, a line of stdin) over as lone surrogates,
+        # which no tokenizer accepts. Said back with the bad bytes shown as U+FFFD.
+        raise QuestionError(
+            "The question is not valid UTF-8 text; please retype it or save it as UTF-8.",
+            question=readable(question),
+        )
     text = _MENTION.sub(" ", question)
     text = " ".join(text.split())
     if not text:
@@ -51,6 +59,11 @@ def clean_question(question: str, *, max_chars: int) -> str:
             question=question,
         )
     return text
+
+
+def readable(text: str) -> str:
+    """``text`` with undecodable bytes (lone surrogates) shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 class Engine:

@@ -79,9 +79,7 @@ def is_supported(name: str) -> bool:
     return suffix_of(name) in SUPPORTED_SUFFIXES
 
 
-def iter_files(
-    paths: Sequence[Path], refused: list[tuple[str, str]] | None = None
-) -> list[Path]:
+def iter_files(paths: Sequence[Path], refused: list[tuple[str, str]] | None = None) -> list[Path]:
     """Expand folders (recursively, sorted) into supported files; explicit files are kept as given.
 
     An explicitly named file of an unsupported type is kept so that ``load_paths`` can report it;

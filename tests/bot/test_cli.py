@@ -154,3 +154,28 @@ def test_terminal_escapes_in_a_document_never_reach_the_terminal(tmp_path: Path)
         assert "\x1b" not in done.stdout and "\x07" not in done.stdout
     listed = run("documents").stdout
     assert "Harbour [bold]reopens[/bold]" in " ".join(listed.split())  # shown, not interpreted
+
+
+def test_a_question_that_is_not_utf8_gets_its_own_error_and_the_batch_goes_on(
+    tmp_path: Path,
+) -> None:
+    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+    assert installed, "the newsbot command is not installed in this environment"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env["NEWSBOT_STORE"] = str(tmp_path / "store")
+    batch = b"What gifts were exchanged at the summit?\n\xff\xfe bad bytes\nWho is Kim Jong-un?\n"
+    done = subprocess.run(
+        [installed, "ask", "--json", "-"], input=batch, capture_output=True, env=env, timeout=300
+    )
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(lines) == 3
+    assert not lines[0]["abstained"] and not lines[2]["abstained"]
+    assert (
+        lines[1]["question"] == "\ufffd\ufffd bad bytes" and "not valid UTF-8" in lines[1]["answer"]
+    )
+    one = subprocess.run(
+        [installed, "ask", "--json", b"\xff\xfe?"], capture_output=True, env=env, timeout=300
+    )
+    assert one.returncode == 1 and b"Traceback" not in one.stderr
+    assert "not valid UTF-8" in json.loads(one.stdout)["answer"]
