@@ -49,10 +49,21 @@ def _settings(store: Path | None) -> BotSettings:
     try:
         settings = BotSettings()
     except ValidationError as exc:
-        _fail(f"invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
+        _fail(f"invalid configuration: {configuration_error(exc)}")
     if store is not None:
         settings = settings.model_copy(update={"newsbot_store": store})
     return settings
+
+
+def configuration_error(exc: ValidationError) -> str:
+    """The first bad setting as the user wrote it: ``NEWSBOT_TOP_K=-5: Input should be ...``."""
+    error = exc.errors()[0]
+    if not error["loc"]:  # a rule across settings: its message names them
+        return str(error["msg"]).removeprefix("Value error, ")
+    name = str(error["loc"][0]).upper()
+    if "TOKEN" in name or "KEY" in name:  # secrets are never printed, not even when wrong
+        return f"{name}: {error['msg']}"
+    return f"{name}={error.get('input')!s}: {error['msg']}"
 
 
 def _engine(settings: BotSettings) -> EngineAPI:
@@ -110,6 +121,11 @@ def ingest(
         f"{report.removed} removed, {report.seconds:.1f} s",
         highlight=False,
     )
+    if report.documents == 0:
+        # Nothing it was given could be read: a cron job or a script must hear about it.
+        why = "every path was skipped" if report.skipped else "no supported files were found"
+        err.print(f"[bold red]error:[/] nothing was ingested: {why}", highlight=False)
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -23,8 +23,8 @@ class BotSettings(Settings):
     newsbot_moderator_role: str | None = None
     # Privileged intent: lets follow-ups in the bot's threads work without mentioning the bot.
     newsbot_message_content: bool = False
-    newsbot_cooldown_seconds: float = 20.0
-    newsbot_max_in_flight: int = 2
+    newsbot_cooldown_seconds: float = Field(default=20.0, ge=0, le=3600)
+    newsbot_max_in_flight: int = Field(default=2, ge=1, le=64)
     newsbot_feedback_db: Path = Field(default=Path(".newsbot/feedback.sqlite3"))
 
     @field_validator("discord_guild_ids", mode="before")

@@ -8,8 +8,8 @@ from rich.text import Text
 
 from bot.present import COMMENT_SUFFIX, READER_COMMENT, format_date, markers, note_label
 from retrieval.answer.citations import by_source
-from retrieval.ingest.safety import strip_controls
 from retrieval.models import Answer, Citation, NoteKind, PassageKind, Summary
+from retrieval.safety import strip_controls
 
 NOTE_STYLES = {
     NoteKind.UNCONFIRMED: "bold yellow",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,29 +37,41 @@ class Settings(BaseSettings):
     newsbot_store: Path = Field(default=Path(".newsbot/store"))
     newsbot_collection: str = "newsbot"
     chroma_host: str | None = None
-    chroma_port: int = 8000
+    chroma_port: int = Field(default=8000, ge=1, le=65535)
     newsbot_documents: Path = Field(default_factory=lambda: bundled("documents"))
 
     # --- retrieval ---------------------------------------------------------------------------
     newsbot_embeddings: str = "minilm"  # minilm | wordllama | openai:<model>
-    newsbot_chunk_size: int = 500
-    newsbot_chunk_overlap: int = 80
-    newsbot_top_k: int = 8
-    newsbot_max_per_document: int = 3
-    newsbot_max_question_chars: int = 500
+    newsbot_chunk_size: int = Field(default=500, ge=50, le=20_000)
+    newsbot_chunk_overlap: int = Field(default=80, ge=0)
+    newsbot_top_k: int = Field(default=8, ge=1, le=100)
+    newsbot_max_per_document: int = Field(default=3, ge=1)
+    newsbot_max_question_chars: int = Field(default=500, ge=20, le=100_000)
 
     # --- language model (optional) -----------------------------------------------------------
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     newsbot_llm_model: str = "gpt-4o-mini"
-    newsbot_llm_timeout: float = 20.0
-    newsbot_llm_retries: int = 1
-    newsbot_llm_context_tokens: int = 8192
-    newsbot_llm_max_answer_tokens: int = 400
+    newsbot_llm_timeout: float = Field(default=20.0, gt=0, le=3600)
+    newsbot_llm_retries: int = Field(default=1, ge=0, le=10)
+    newsbot_llm_context_tokens: int = Field(default=8192, ge=512)
+    newsbot_llm_max_answer_tokens: int = Field(default=400, ge=16)
     newsbot_prompts: Path = Field(default_factory=lambda: bundled("prompts"))
 
     # --- uploads ---------------------------------------------------------------------------
-    newsbot_max_upload_bytes: int = 2_000_000
+    newsbot_max_upload_bytes: int = Field(default=2_000_000, ge=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        """Ranges that depend on each other; a setting out of range is named at start-up."""
+        if self.newsbot_chunk_overlap >= self.newsbot_chunk_size:
+            raise ValueError("NEWSBOT_CHUNK_OVERLAP must be smaller than NEWSBOT_CHUNK_SIZE")
+        if self.newsbot_llm_max_answer_tokens >= self.newsbot_llm_context_tokens // 2:
+            raise ValueError(
+                "NEWSBOT_LLM_MAX_ANSWER_TOKENS must leave at least half of "
+                "NEWSBOT_LLM_CONTEXT_TOKENS for the question and passages"
+            )
+        return self
 
     @property
     def llm_configured(self) -> bool:

@@ -15,7 +15,7 @@ import discord
 
 from bot.discord.textsplit import pack_lines, shorten, split_text
 from bot.present import UNTITLED, format_date, markers
-from retrieval.ingest.safety import web_url
+from retrieval.safety import web_url
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from retrieval.ingest.dates import parse_date
 from retrieval.ingest.decode import decode_text, ensure_text
-from retrieval.ingest.safety import web_url
+from retrieval.safety import web_url
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _PUBLISHED_TIME = (

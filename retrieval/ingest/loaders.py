@@ -22,9 +22,9 @@ from retrieval.ingest.decode import NotText, decode_text, gunzip, is_gzip
 from retrieval.ingest.frontmatter import split_front_matter, text_field
 from retrieval.ingest.hashing import content_hash_for, doc_id_for
 from retrieval.ingest.html import decode_html, extract_article
-from retrieval.ingest.safety import strip_controls, web_url
 from retrieval.ingest.titles import looks_like_headline, shorten, tidy_title, title_from_text
 from retrieval.models import Document
+from retrieval.safety import strip_controls, web_url
 
 _log = logging.getLogger(__name__)
 

@@ -179,3 +179,46 @@ def test_a_question_that_is_not_utf8_gets_its_own_error_and_the_batch_goes_on(
     )
     assert one.returncode == 1 and b"Traceback" not in one.stderr
     assert "not valid UTF-8" in json.loads(one.stdout)["answer"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "named"),
+    [
+        ("NEWSBOT_MAX_QUESTION_CHARS=-5", "NEWSBOT_MAX_QUESTION_CHARS=-5"),
+        ("NEWSBOT_TOP_K=0", "NEWSBOT_TOP_K=0"),
+        ("NEWSBOT_CHUNK_OVERLAP=900", "NEWSBOT_CHUNK_OVERLAP must be smaller"),
+        ("CHROMA_PORT=70000", "CHROMA_PORT=70000"),
+        ("NEWSBOT_MAX_IN_FLIGHT=0", "NEWSBOT_MAX_IN_FLIGHT=0"),
+    ],
+)
+def test_a_setting_out_of_range_is_named_at_start_up(
+    tmp_path: Path, setting: str, named: str
+) -> None:
+    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+    assert installed, "the newsbot command is not installed in this environment"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    key, value = setting.split("=")
+    env.update({"NEWSBOT_STORE": str(tmp_path / "store"), key: value})
+    done = subprocess.run(
+        [installed, "documents"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert named in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_ingest_that_could_read_nothing_exits_non_zero(tmp_path: Path) -> None:
+    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+    assert installed, "the newsbot command is not installed in this environment"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env["NEWSBOT_STORE"] = str(tmp_path / "store")
+    (tmp_path / "empty").mkdir()
+    for target in (tmp_path / "no" / "such" / "path", tmp_path / "empty"):
+        done = subprocess.run(
+            [installed, "ingest", str(target)], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "nothing was ingested" in done.stderr
+    ok = subprocess.run(
+        [installed, "ingest", str(SEEDS)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert ok.returncode == 0, ok.stderr[-300:]

@@ -11,7 +11,6 @@ from bot.discord import embeds as layout
 from bot.discord.ask import render
 from bot.discord.sources import render as sources_render
 from bot.discord.summary import render as summary_render
-from retrieval.ingest.safety import web_url
 from retrieval.models import (
     Answer,
     AnswerSentence,
@@ -22,6 +21,7 @@ from retrieval.models import (
     SummaryPoint,
     SummaryRequest,
 )
+from retrieval.safety import web_url
 from tests.bot.fakes import abstention, citation, document_info, sample_answer, sample_summary
 
 

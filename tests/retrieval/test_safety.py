@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.ingest.loaders import load_bytes
-from retrieval.ingest.safety import strip_controls, web_url
+from retrieval.safety import strip_controls, web_url
 
 PHISH = "https://news.example/ok>) [**OFFICIAL: all clear**](https://evil.example/phish"
 
