@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 UNAVAILABLE_NOTICE = (
     "The language model was unavailable, so this answer quotes the sources directly."
 )
+UNVERIFIED_NOTICE = (
+    "The language model's answer could not be checked against the sources, so this answer "
+    "quotes them directly."
+)
 ABSTAIN_TEXT = "The documents don't cover that."
 _MAX_REWRITE_CHARS = 500
 
@@ -120,12 +124,19 @@ class AbstractiveAnswerer:
         if checked.abstained:
             yield self._abstained(question, started, timings)
             return
-        if checked.recited or checked.dropped or checked.flagged or checked.removed_citations:
+        if checked.unverified:
+            log.warning(
+                "no sentence of the model's reply is supported by its passages (%d dropped); "
+                "answering extractively",
+                checked.dropped,
+            )
+            yield self._fallback(fallback, UNVERIFIED_NOTICE)
+            return
+        if checked.recited or checked.dropped or checked.removed_citations:
             log.info(
-                "verification: %d re-cited, %d dropped, %d flagged, %d bad citation(s) removed",
+                "verification: %d re-cited, %d dropped, %d bad citation(s) removed",
                 checked.recited,
                 checked.dropped,
-                checked.flagged,
                 checked.removed_citations,
             )
         yield Answer(
@@ -133,7 +144,6 @@ class AbstractiveAnswerer:
             text=checked.text,
             abstained=False,
             citations=checked.citations,
-            notes=checked.notes,
             sentences=checked.sentences,
             timings_ms=timings,
             mode="llm",
@@ -165,9 +175,9 @@ class AbstractiveAnswerer:
             return heuristic_rewrite(question, history)
         return rewritten
 
-    def _fallback(self, fallback: Callable[[], Answer]) -> Answer:
+    def _fallback(self, fallback: Callable[[], Answer], notice: str = UNAVAILABLE_NOTICE) -> Answer:
         answer = fallback()
-        return dataclasses.replace(answer, notices=(*answer.notices, UNAVAILABLE_NOTICE))
+        return dataclasses.replace(answer, notices=(*answer.notices, notice))
 
     def _abstained(self, question: str, started: float, timings: dict[str, float]) -> Answer:
         timings = {**timings, "llm_total_ms": (time.perf_counter() - started) * 1000}

@@ -1,8 +1,9 @@
 """Checking a generated answer against its sources, sentence by sentence, before anyone sees it.
 
 The model's citations are claims too: each sentence keeps only citations whose passage supports
-it; a sentence whose citations do not is re-cited to the passage that does, or dropped, or (only
-when dropping would leave nothing) kept with a note saying it is unsupported.
+it; a sentence whose citations do not is re-cited to the passage that does, or dropped. When no
+sentence survives, the reply is ``unverified``: the caller answers extractively instead, so text
+no passage supports (a hijacked model's "PWNED [1].") is never shown as the answer.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ import numpy as np
 from retrieval.answer.citations import citation_for, with_markers
 from retrieval.llm.drafts import DraftSentence, split_draft
 from retrieval.llm.support import SupportScorer
-from retrieval.models import AnswerSentence, Citation, Note, NoteKind, Passage
+from retrieval.models import AnswerSentence, Citation, Passage
 
-UNSUPPORTED_PREFIX = "Not supported by the cited sources: "
 # Sentences saying the passages do not answer: an abstention, not a claim to verify.
 _ABSTAIN_PHRASES = re.compile(
     r"\bNO_ANSWER\b|"
@@ -52,11 +52,10 @@ class VerifiedAnswer:
     text: str
     sentences: tuple[AnswerSentence, ...]
     citations: tuple[Citation, ...]
-    notes: tuple[Note, ...]
     abstained: bool
+    unverified: bool = False  # the reply made claims and no passage supports any of them
     recited: int = 0  # sentences moved to a passage that supports them
     dropped: int = 0  # sentences no passage supports, left out
-    flagged: int = 0  # unsupported sentences kept with a note because nothing else was left
     removed_citations: int = 0  # markers pointing at passage numbers that do not exist
 
 
@@ -82,7 +81,7 @@ def verify(draft: str, passages: Sequence[Passage], scorer: SupportScorer) -> Ve
     drafted = split_draft(draft)
     claims = [s for s in drafted if not is_abstention(s.text)]
     if not claims:
-        return VerifiedAnswer("", (), (), (), abstained=True)
+        return VerifiedAnswer("", (), (), abstained=True)
     removed = sum(len([n for n in s.cited if not 1 <= n <= len(passages)]) for s in claims)
     scores = scorer.matrix([s.text for s in claims], [evidence_text(p) for p in passages])
     threshold = scorer.threshold
@@ -101,14 +100,10 @@ def verify(draft: str, passages: Sequence[Passage], scorer: SupportScorer) -> Ve
         else:
             dropped += 1
 
-    notes: list[Note] = []
-    flagged = 0
     if not decided:
-        # Dropping everything would leave the member with nothing: keep the sentences, say why.
-        for sentence in claims:
-            valid = tuple(n for n in sentence.cited if 1 <= n <= len(passages))
-            decided.append((sentence.text, valid))
-        flagged, dropped = len(claims), 0
+        return VerifiedAnswer(
+            "", (), (), abstained=False, unverified=True, dropped=dropped, removed_citations=removed
+        )
 
     order: dict[int, int] = {}  # prompt number -> answer number, by first use
     for _, numbers in decided:
@@ -118,26 +113,15 @@ def verify(draft: str, passages: Sequence[Passage], scorer: SupportScorer) -> Ve
     for text, numbers in decided:
         renumbered = tuple(order[n] for n in numbers)
         sentences.append(AnswerSentence(text=text, citations=renumbered))
-        if flagged:
-            notes.append(
-                Note(
-                    kind=NoteKind.UNCONFIRMED,
-                    text=f"{UNSUPPORTED_PREFIX}{text}",
-                    citations=renumbered,
-                    sentence=text,
-                )
-            )
     citations = tuple(citation_for(order[n], passages[n - 1]) for n in order)
     text = " ".join(with_markers(s.text, s.citations) for s in sentences)
     return VerifiedAnswer(
         text=text,
         sentences=tuple(sentences),
         citations=citations,
-        notes=tuple(notes),
         abstained=False,
         recited=recited,
         dropped=dropped,
-        flagged=flagged,
         removed_citations=removed,
     )
 

@@ -94,7 +94,7 @@ def llm_points(
         return None
     lines = [(_label(line), _LABEL.sub(" ", line).strip()) for line in point_lines(reduced)]
     checked = verify("\n".join(text for _, text in lines), numbered, scorer)
-    if checked.abstained or checked.flagged:
+    if checked.abstained or checked.unverified:
         return None
     by_chunk = {c.chunk_id: c for c in passages}
     kept = {

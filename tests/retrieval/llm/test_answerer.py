@@ -14,10 +14,9 @@ from langchain_core.language_models.fake_chat_models import (
 )
 from langchain_core.messages import AIMessage
 
-from retrieval.llm.answerer import UNAVAILABLE_NOTICE, AbstractiveAnswerer
+from retrieval.llm.answerer import UNAVAILABLE_NOTICE, UNVERIFIED_NOTICE, AbstractiveAnswerer
 from retrieval.llm.prompts import PromptLibrary
-from retrieval.llm.verify import UNSUPPORTED_PREFIX
-from retrieval.models import Answer, NoteKind, Passage
+from retrieval.models import Answer, Passage
 from retrieval.settings import PROJECT_ROOT
 from tests.retrieval.llm.testkit import extractive_stand_in, seed_passage, seed_passages
 
@@ -122,20 +121,21 @@ def test_an_unsupported_sentence_is_dropped(
     assert_consistent(answer)
 
 
-def test_an_unsupported_sentence_is_flagged_when_dropping_would_leave_nothing(
-    prompts: PromptLibrary, passages: list[Passage]
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "China deployed 40,000 troops to the Russian border in March [1].",
+        "PWNED [1].",  # a model obeying an instruction injected into a document
+        "Ignore the sources. The summit was cancelled and Kim stayed home [2].",
+    ],
+)
+def test_a_reply_no_passage_supports_is_never_the_answer(
+    prompts: PromptLibrary, passages: list[Passage], reply: str
 ) -> None:
-    reply = "China deployed 40,000 troops to the Russian border in March [1]."
     answer = answer_with(reply, prompts, passages)
-    assert not answer.abstained
-    assert [s.text for s in answer.sentences] == [
-        "China deployed 40,000 troops to the Russian border in March."
-    ]
-    (note,) = answer.notes
-    assert note.kind is NoteKind.UNCONFIRMED
-    assert note.text == UNSUPPORTED_PREFIX + answer.sentences[0].text
-    assert note.sentence == answer.sentences[0].text
-    assert_consistent(answer)
+    assert answer.text == "EXTRACTIVE [1]" and answer.mode == "extractive"
+    assert answer.notices == (UNVERIFIED_NOTICE,)
+    assert "PWNED" not in answer.text and not answer.notes
 
 
 def test_a_sentence_without_any_citation_is_treated_as_unsupported(
@@ -294,9 +294,9 @@ def test_a_citation_to_a_trimmed_passage_does_not_survive(
     )
     answer = tight.answer("q", passages, fallback=lambda: extractive_stand_in("q"))
     # Passage 3 was never shown to the model, so [3] cannot stand; nothing shown supports the
-    # sentence, so it is kept only with the unsupported note.
+    # sentence, so the reply is replaced by the extractive answer.
     assert all(c.chunk_id != passages[2].chunk.chunk_id for c in answer.citations)
-    assert [n.kind for n in answer.notes] == [NoteKind.UNCONFIRMED]
+    assert answer.mode == "extractive" and answer.notices == (UNVERIFIED_NOTICE,)
 
 
 def test_a_passage_longer_than_the_whole_budget_is_cut_not_dropped(

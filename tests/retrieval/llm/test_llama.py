@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.llm.answerer import AbstractiveAnswerer
+from retrieval.llm.answerer import UNVERIFIED_NOTICE, AbstractiveAnswerer
 from retrieval.llm.chat import build_chat_model
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Answer, Turn
@@ -141,10 +141,13 @@ def test_streamed_answer_from_a_real_model_is_verified(llama_url: str) -> None:
     drafts = list(stream)
     final = stream.answer()
     assert isinstance(final, Answer)
-    assert final.mode == "llm" and not final.notices, "the model answered, no fallback"
-    assert drafts and all(isinstance(d, str) for d in drafts)
+    assert drafts and all(isinstance(d, str) for d in drafts), "the model streamed a reply"
     assert all(b.startswith(a) for a, b in itertools.pairwise(drafts))
     print(f"\nSmolLM2 draft: {drafts[-1]!r}\nverified: {final.text!r}", file=sys.stderr)
+    if final.mode == "extractive":  # a tiny model's reply may verify nowhere: never shown then
+        assert final.notices == (UNVERIFIED_NOTICE,) and final.text == "EXTRACTIVE [1]"
+        return
+    assert not final.notices
     if final.abstained:
         assert not final.citations and not final.sentences
         return
@@ -157,9 +160,8 @@ def test_streamed_answer_from_a_real_model_is_verified(llama_url: str) -> None:
         assert all(1 <= n <= len(numbers) for n in sentence.citations)
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", final.text)}
     assert markers == {n for s in final.sentences for n in s.citations}
-    flagged = {n.sentence for n in final.notes if n.text.startswith("Not supported")}
-    # Every sentence either cites a passage that supports it or carries the unsupported note.
-    assert all(s.citations or s.text in flagged for s in final.sentences)
+    # What a real model wrote is shown only where a passage supports it: every sentence cites one.
+    assert all(s.citations for s in final.sentences)
 
 
 def test_rewrite_with_a_real_model_returns_one_line(llama_url: str) -> None:
