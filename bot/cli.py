@@ -256,6 +256,10 @@ def run(store: StoreOption = None) -> None:
     from bot.discord.runner import run as run_bot
     from bot.discord.runner import token_problem
 
+    # The operator's audit trail (moderator actions, log-in, sync, the ready line) is INFO:
+    # newsbot's own loggers say it without -v; libraries stay at WARNING.
+    for ours in ("bot", "retrieval"):
+        logging.getLogger(ours).setLevel(logging.INFO)
     settings = _settings(store)
     token = settings.discord_token.get_secret_value() if settings.discord_token else None
     problem = token_problem(token)

@@ -31,6 +31,29 @@ def make_intents(*, message_content: bool) -> discord.Intents:
 PERSISTENT_ITEMS = (SourcesButton, FeedbackButton, PostSummaryButton)
 
 
+# What the bot needs and nothing more (the README's Discord set-up explains each one).
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+
+
+def ready_line(user: discord.ClientUser | None, guilds: int, synced: int | None) -> str:
+    """The one line an operator looks for: who we are, where, what was synced, how to invite."""
+    if user is None:
+        return "ready, but Discord sent no user"
+    invite = discord.utils.oauth_url(
+        user.id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
+    )
+    commands_part = "commands not synced" if synced is None else f"{synced} commands synced"
+    return f"ready: logged in as {user} (id {user.id}) in {guilds} servers, {commands_part}; invite: {invite}"
+
+
 async def add_cogs(bot: commands.Bot, services: BotServices) -> None:
     for setup in (setup_ask, setup_summary, setup_sources):
         await setup(bot, services)
@@ -54,6 +77,7 @@ class NewsBot(commands.Bot):
         )
         self.services = services
         self._sync_commands = sync_commands
+        self._synced: int | None = None  # commands synced at start-up, for the ready line
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
 
     async def on_message(self, message: discord.Message, /) -> None:
@@ -71,6 +95,7 @@ class NewsBot(commands.Bot):
         guild_ids = self.services.settings.discord_guild_ids
         if not guild_ids:
             synced = await self.tree.sync()
+            self._synced = len(synced)
             log.info("synced %d global commands", len(synced))
             return
         for guild_id in guild_ids:
@@ -85,15 +110,11 @@ class NewsBot(commands.Bot):
                     guild_id,
                 )
                 continue
+            self._synced = max(self._synced or 0, len(synced))
             log.info("synced %d commands to guild %s", len(synced), guild_id)
 
     async def on_ready(self) -> None:
-        log.info(
-            "logged in as %s (id %s) in %d guilds",
-            self.user,
-            getattr(self.user, "id", None),
-            len(self.guilds),
-        )
+        log.info(ready_line(self.user, len(self.guilds), self._synced))
 
     async def _on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

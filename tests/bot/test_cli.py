@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -222,3 +223,21 @@ def test_an_ingest_that_could_read_nothing_exits_non_zero(tmp_path: Path) -> Non
         [installed, "ingest", str(SEEDS)], capture_output=True, text=True, env=env, timeout=300
     )
     assert ok.returncode == 0, ok.stderr[-300:]
+
+
+def test_run_logs_newsbot_info_lines_without_verbose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The audit trail ("moderator action: ... by ...", log-in, sync, ready) is INFO."""
+    monkeypatch.setenv("DISCORD_TOKEN", "hunter2")  # refused before any model loads
+    ours = [logging.getLogger(name) for name in ("bot", "retrieval")]
+    before = [logger.level for logger in ours]
+    try:
+        for logger in ours:
+            logger.setLevel(logging.NOTSET)
+        result = CliRunner().invoke(app, ["run"])
+        assert result.exit_code == 2
+        assert logging.getLogger("bot.discord.summary._cog").isEnabledFor(logging.INFO)
+        assert logging.getLogger("retrieval.llm.answerer").isEnabledFor(logging.INFO)
+        assert not logging.getLogger("chromadb").isEnabledFor(logging.INFO)
+    finally:
+        for logger, level in zip(ours, before, strict=True):
+            logger.setLevel(level)

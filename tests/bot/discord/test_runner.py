@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
 import signal
 import socket
@@ -148,7 +149,11 @@ def test_sigterm_stops_the_bot_cleanly(tmp_path: Path, fake_discord: FakeDiscord
     ],
 )
 async def test_setup_hook_syncs_commands(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guild_ids: str, paths: set[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    guild_ids: str,
+    paths: set[str],
 ) -> None:
     """Log in against a loopback Discord: ``setup_hook`` copies the global commands to each guild in
     ``DISCORD_GUILD_IDS`` and syncs them there (instant), or else syncs them globally."""
@@ -203,8 +208,14 @@ async def test_setup_hook_syncs_commands(
     try:
         async with NewsBot(services) as bot:
             await bot.login(WELL_FORMED)
+            with caplog.at_level(logging.INFO, logger="bot.discord.client"):
+                await bot.on_ready()
     finally:
         await runner.cleanup()
+    # One line tells the operator who, where, what was synced and how to invite the bot.
+    (ready,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ready:")]
+    assert "logged in as newsbot (id 111) in 0 servers, 3 commands synced" in ready
+    assert "client_id=111&scope=bot+applications.commands&permissions=309237763072" in ready
 
     assert set(synced) == paths
     for payload in synced.values():
