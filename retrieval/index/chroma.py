@@ -13,6 +13,7 @@ write bumps, so the sidecar indexes (BM25, document vectors) know when they are 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +51,7 @@ def date_ordinal(date: dt.date | None) -> int:
     return date.toordinal() if date else 0
 
 
-def chunk_metadata(doc: Document, chunk: Chunk, added: str) -> dict[str, Any]:
+def chunk_metadata(doc: Document, chunk: Chunk, added: str, total: int) -> dict[str, Any]:
     # Chroma metadata cannot hold None: empty string / 0 stand for "absent".
     return {
         "doc_id": chunk.doc_id,
@@ -65,6 +66,9 @@ def chunk_metadata(doc: Document, chunk: Chunk, added: str) -> dict[str, Any]:
         "end": chunk.end,
         "origin": doc.origin,
         "content_hash": doc.content_hash,
+        # How many chunks the whole document has: a document cut off mid-write (kill -9) has fewer
+        # records than this, so the next ingest rewrites it instead of calling it unchanged.
+        "doc_chunks": total,
         "added": added,
     }
 
@@ -161,11 +165,14 @@ class ChromaCollection:
     def add(self, items: Sequence[tuple[Document, Chunk]], added: str) -> None:
         """Embed and store chunks, one embedding batch per write (as many as Chroma takes)."""
         limit = max(1, int(self._client.get_max_batch_size()))
+        totals = Counter(doc.doc_id for doc, _ in items)  # every chunk of each document is here
         for begin in range(0, len(items), limit):
             part = items[begin : begin + limit]
             self._langchain().add_texts(
                 [chunk.text for _, chunk in part],
-                metadatas=[chunk_metadata(doc, chunk, added) for doc, chunk in part],
+                metadatas=[
+                    chunk_metadata(doc, chunk, added, totals[doc.doc_id]) for doc, chunk in part
+                ],
                 ids=[chunk.chunk_id for _, chunk in part],
             )
 

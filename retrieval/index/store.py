@@ -97,13 +97,25 @@ class ChunkStore:
     def document_states(self, doc_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
         """doc_id -> (origin, content_hash), to decide what an ingest run must (re)write.
 
+        A document stored only in part (the ingest was killed while writing it) gets an empty
+        hash: it is not unchanged, and the next run writes it whole.
+
         With ``doc_ids``, only those documents are read: an upload of one file into a large store
         should not scan every chunk's metadata (seconds on the Reuters store).
         """
-        return {
-            str(m["doc_id"]): (str(m.get("origin", "")), str(m.get("content_hash", "")))
-            for m in self._chroma.metadatas(doc_ids)
-        }
+        states: dict[str, tuple[str, str]] = {}
+        found: dict[str, int] = {}
+        expected: dict[str, int] = {}
+        for m in self._chroma.metadatas(doc_ids):
+            doc_id = str(m["doc_id"])
+            states[doc_id] = (str(m.get("origin", "")), str(m.get("content_hash", "")))
+            found[doc_id] = found.get(doc_id, 0) + 1
+            if "doc_chunks" in m:  # stores written before it was recorded are taken as whole
+                expected[doc_id] = int(m["doc_chunks"])
+        for doc_id, total in expected.items():
+            if found[doc_id] != total:  # written only in part: no hash, so it counts as changed
+                states[doc_id] = (states[doc_id][0], "")
+        return states
 
     def find_documents(self, name: str) -> list[DocumentInfo]:
         """Documents whose source name, title or id is ``name`` (any case).

@@ -307,3 +307,37 @@ def test_a_blank_name_names_no_document_not_every_untitled_one(tmp_path: Path) -
     index.build([untitled], revision=1)
     assert index.documents_named("NOTES.TXT") == ["d1"]
     assert index.documents_named("") == [] and index.documents_named("  ") == []
+
+
+def test_a_document_cut_off_mid_write_is_not_unchanged_and_is_repaired(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    paragraphs = [
+        f"Paragraph {i} of the port report says the berth {i} reopened after repairs to the crane."
+        for i in range(60)
+    ]
+    (docs / "port.txt").write_text("Port report\n\n" + "\n\n".join(paragraphs) + "\n")
+    store_dir = tmp_path / "store"
+    engine = make_engine(newsbot_store=store_dir, newsbot_chunk_size=120, newsbot_chunk_overlap=0)
+    first = engine.ingest_paths([docs])
+    total = engine.store.count()
+    assert first.added == 1 and total >= 50
+    # What a kill -9 during the write leaves: the first pages of the document are stored, the
+    # rest never were. Made here by deleting the later records from Chroma itself.
+    collection = make_client(store_dir).get_collection("newsbot")
+    stored = collection.get(include=["metadatas"])
+    later = [i for i, m in zip(stored["ids"], stored["metadatas"] or [], strict=True)
+             if int((m or {})["position"]) >= total // 3]  # fmt: skip
+    collection.delete(ids=later)
+    assert engine.store.count() < total
+    again = make_engine(
+        newsbot_store=store_dir, newsbot_chunk_size=120, newsbot_chunk_overlap=0
+    ).ingest_paths([docs])
+    assert again.added == 1 and again.unchanged == 0  # it was not whole, so it is rewritten
+    assert make_client(store_dir).get_collection("newsbot").count() == total
+    settled = make_engine(
+        newsbot_store=store_dir, newsbot_chunk_size=120, newsbot_chunk_overlap=0
+    ).ingest_paths([docs])
+    assert settled.unchanged == 1 and settled.added == 0
