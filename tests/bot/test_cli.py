@@ -6,8 +6,10 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -241,3 +243,51 @@ def test_run_logs_newsbot_info_lines_without_verbose(monkeypatch: pytest.MonkeyP
     finally:
         for logger, level in zip(ours, before, strict=True):
             logger.setLevel(level)
+
+
+def _chunk_ids(store: Path) -> set[str]:
+    from retrieval.index.chroma import make_client
+
+    return set(make_client(store).get_collection("newsbot").get(include=[])["ids"])
+
+
+@pytest.mark.slow
+def test_an_ingest_killed_midway_and_run_again_ends_as_a_clean_ingest(tmp_path: Path) -> None:
+    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+    assert installed, "the newsbot command is not installed in this environment"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(400):
+        body = " ".join(
+            f"Story {i} sentence {j}: the council of town {i % 37} met about road {j}."
+            for j in range(30)
+        )
+        (docs / f"{i:03d}.txt").write_text(f"Town {i} council report\n\n{body}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env["NEWSBOT_EMBEDDINGS"] = "wordllama"  # fast: the point is the interruption, not the model
+
+    def ingest(store: Path) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [installed, "ingest", str(docs), "--store", str(store)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    began = time.monotonic()
+    assert ingest(tmp_path / "clean").wait(timeout=600) == 0
+    took = time.monotonic() - began
+    killed = ingest(tmp_path / "killed")
+    time.sleep(took * 0.6)  # past start-up, while documents are written (1,560 of 2,000 chunks)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=60)
+    assert ingest(tmp_path / "killed").wait(timeout=600) == 0
+
+    def listing(store: Path) -> list[dict[str, object]]:
+        done = subprocess.run(
+            [installed, "documents", "--json", "--store", str(store)],
+            env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-300:]
+        return sorted(json.loads(done.stdout), key=lambda d: str(d["document"]))
+
+    assert listing(tmp_path / "killed") == listing(tmp_path / "clean")
+    assert _chunk_ids(tmp_path / "killed") == _chunk_ids(tmp_path / "clean")
