@@ -107,6 +107,7 @@ def build_engine(
             store,
             chunk_size=settings.newsbot_chunk_size,
             chunk_overlap=settings.newsbot_chunk_overlap,
+            max_file_bytes=settings.newsbot_max_ingest_bytes,
         ),
         notes=assessor,
         llm=llm,

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
 
     # --- uploads ---------------------------------------------------------------------------
     newsbot_max_upload_bytes: int = Field(default=2_000_000, ge=1)
+    # Largest file a command-line ingest reads (a JSONL file holds many documents: the Reuters
+    # collection is 22.6 MB in one file).
+    newsbot_max_ingest_bytes: int = Field(default=32_000_000, ge=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

@@ -111,8 +111,12 @@ def iter_files(paths: Sequence[Path], refused: list[tuple[str, str]] | None = No
     return files
 
 
-def load_paths(paths: Sequence[Path]) -> LoadResult:
-    """Load every file under ``paths``; one bad file is skipped with its reason, never fatal."""
+def load_paths(paths: Sequence[Path], *, max_file_bytes: int | None = None) -> LoadResult:
+    """Load every file under ``paths``; one bad file is skipped with its reason, never fatal.
+
+    A file over ``max_file_bytes`` is skipped before it is read: one 50 MB text file once took
+    3 GB and minutes, for a document nobody can be answered from.
+    """
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
     for path in iter_files(paths, skipped):
@@ -121,6 +125,16 @@ def load_paths(paths: Sequence[Path]) -> LoadResult:
             skipped.append((name, f"unsupported file type {suffix_of(path.name) or '(none)'}"))
             continue
         try:
+            size = path.stat().st_size
+            if max_file_bytes is not None and size > max_file_bytes:
+                skipped.append(
+                    (
+                        name,
+                        f"too large ({_size(size)}; NEWSBOT_MAX_INGEST_BYTES is "
+                        f"{_size(max_file_bytes)})",
+                    )
+                )
+                continue
             data = path.read_bytes()
         except OSError as error:
             reason = "not found" if isinstance(error, FileNotFoundError) else "unreadable"
@@ -134,6 +148,10 @@ def load_paths(paths: Sequence[Path]) -> LoadResult:
         documents.extend(result.documents)
         skipped.extend((f"{name}{label[len(path.name) :]}", why) for label, why in result.skipped)
     return LoadResult(documents, skipped)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n / 1e3:.0f} kB"
 
 
 def load_bytes(name: str, data: bytes, *, origin: str) -> list[Document]:

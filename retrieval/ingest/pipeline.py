@@ -24,11 +24,17 @@ _LOOKUP_BY_ID = 500  # up to this many documents, an ingest reads their stored s
 
 class Ingestor:
     def __init__(
-        self, store: ChunkStore, *, chunk_size: int = 500, chunk_overlap: int = 80
+        self,
+        store: ChunkStore,
+        *,
+        chunk_size: int = 500,
+        chunk_overlap: int = 80,
+        max_file_bytes: int | None = None,
     ) -> None:
         self._store = store
         self._size = chunk_size
         self._overlap = chunk_overlap
+        self._max_file = max_file_bytes
 
     def ingest_paths(
         self,
@@ -38,7 +44,7 @@ class Ingestor:
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
         began = time.perf_counter()
-        loaded = load_paths([Path(p) for p in paths])
+        loaded = load_paths([Path(p) for p in paths], max_file_bytes=self._max_file)
         report = self._write(loaded.documents, progress)
         removed = self.prune() if prune else 0
         return IngestReport(

@@ -291,3 +291,21 @@ def test_an_ingest_killed_midway_and_run_again_ends_as_a_clean_ingest(tmp_path: 
 
     assert listing(tmp_path / "killed") == listing(tmp_path / "clean")
     assert _chunk_ids(tmp_path / "killed") == _chunk_ids(tmp_path / "clean")
+
+
+def test_a_file_over_the_ingest_cap_is_skipped_with_the_setting_named(tmp_path: Path) -> None:
+    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+    assert installed, "the newsbot command is not installed in this environment"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "huge.txt").write_text("Huge file\n\n" + "A long sentence about the harbour. " * 4000)
+    (docs / "small.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env.update({"NEWSBOT_STORE": str(tmp_path / "store"), "NEWSBOT_MAX_INGEST_BYTES": "100000"})
+    done = subprocess.run(
+        [installed, "ingest", str(docs)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-300:]
+    flat = " ".join(done.stderr.split())
+    assert "huge.txt: too large (140 kB; NEWSBOT_MAX_INGEST_BYTES is 100 kB)" in flat
+    assert "1 documents (1 new or changed" in flat
