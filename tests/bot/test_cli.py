@@ -24,7 +24,7 @@ NOTE_KINDS = {"unconfirmed", "opinion", "disputed", "single_source", "undated"}
 
 
 def _newsbot(*args: str, stdin: str | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env = _clean_env()
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -34,6 +34,18 @@ def _newsbot(*args: str, stdin: str | None = None, cwd: Path) -> subprocess.Comp
         env={**env, "PYTHONPATH": str(REPO)},
         timeout=300,
     )
+
+
+def _installed() -> str:
+    """The ``newsbot`` command of this environment, as a user runs it."""
+    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+    assert installed, "the newsbot command is not installed in this environment"
+    return installed
+
+
+def _clean_env() -> dict[str, str]:
+    """This process's environment without any newsbot or model setting of the developer's."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
 
 
 def _check_contract(obj: dict[str, object]) -> None:
@@ -119,9 +131,8 @@ def test_run_with_a_missing_or_bogus_token_is_a_one_line_error(
 def test_quick_commands_exit_cleanly_through_the_installed_command(tmp_path: Path) -> None:
     """Quick commands used to abort at exit (134, "terminate called without an active
     exception") while the embedding models were still loading on their threads."""
-    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
-    assert installed, "the newsbot command is not installed in this environment"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    installed = _installed()
+    env = _clean_env()
     env["NEWSBOT_STORE"] = str(tmp_path / "store")
     runs = [["documents", "--json"], ["ask", "--json", ""], ["documents", "--json"]]
     for args in runs:
@@ -133,8 +144,7 @@ def test_quick_commands_exit_cleanly_through_the_installed_command(tmp_path: Pat
 
 
 def test_terminal_escapes_in_a_document_never_reach_the_terminal(tmp_path: Path) -> None:
-    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
-    assert installed, "the newsbot command is not installed in this environment"
+    installed = _installed()
     docs = tmp_path / "docs"
     docs.mkdir()
     body = "The harbour \x1b]8;;https://evil.example\x07reopened\x1b]8;;\x07 on Monday. " + (
@@ -143,7 +153,7 @@ def test_terminal_escapes_in_a_document_never_reach_the_terminal(tmp_path: Path)
     (docs / "harbour.md").write_text(
         f"---\ntitle: 'Harbour \x1b[31m[bold]reopens[/bold]\x1b[0m'\n---\n\n{body}\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env = _clean_env()
     env["NEWSBOT_STORE"] = str(tmp_path / "store")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -162,9 +172,8 @@ def test_terminal_escapes_in_a_document_never_reach_the_terminal(tmp_path: Path)
 def test_a_question_that_is_not_utf8_gets_its_own_error_and_the_batch_goes_on(
     tmp_path: Path,
 ) -> None:
-    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
-    assert installed, "the newsbot command is not installed in this environment"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    installed = _installed()
+    env = _clean_env()
     env["NEWSBOT_STORE"] = str(tmp_path / "store")
     batch = b"What gifts were exchanged at the summit?\n\xff\xfe bad bytes\nWho is Kim Jong-un?\n"
     done = subprocess.run(
@@ -197,9 +206,8 @@ def test_a_question_that_is_not_utf8_gets_its_own_error_and_the_batch_goes_on(
 def test_a_setting_out_of_range_is_named_at_start_up(
     tmp_path: Path, setting: str, named: str
 ) -> None:
-    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
-    assert installed, "the newsbot command is not installed in this environment"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    installed = _installed()
+    env = _clean_env()
     key, value = setting.split("=")
     env.update({"NEWSBOT_STORE": str(tmp_path / "store"), key: value})
     done = subprocess.run(
@@ -210,9 +218,8 @@ def test_a_setting_out_of_range_is_named_at_start_up(
 
 
 def test_an_ingest_that_could_read_nothing_exits_non_zero(tmp_path: Path) -> None:
-    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
-    assert installed, "the newsbot command is not installed in this environment"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    installed = _installed()
+    env = _clean_env()
     env["NEWSBOT_STORE"] = str(tmp_path / "store")
     (tmp_path / "empty").mkdir()
     for target in (tmp_path / "no" / "such" / "path", tmp_path / "empty"):
@@ -253,8 +260,7 @@ def _chunk_ids(store: Path) -> set[str]:
 
 @pytest.mark.slow
 def test_an_ingest_killed_midway_and_run_again_ends_as_a_clean_ingest(tmp_path: Path) -> None:
-    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
-    assert installed, "the newsbot command is not installed in this environment"
+    installed = _installed()
     docs = tmp_path / "docs"
     docs.mkdir()
     for i in range(400):
@@ -263,7 +269,7 @@ def test_an_ingest_killed_midway_and_run_again_ends_as_a_clean_ingest(tmp_path: 
             for j in range(30)
         )
         (docs / f"{i:03d}.txt").write_text(f"Town {i} council report\n\n{body}\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env = _clean_env()
     env["NEWSBOT_EMBEDDINGS"] = "wordllama"  # fast: the point is the interruption, not the model
 
     def ingest(store: Path) -> subprocess.Popen[bytes]:
@@ -294,13 +300,12 @@ def test_an_ingest_killed_midway_and_run_again_ends_as_a_clean_ingest(tmp_path: 
 
 
 def test_a_file_over_the_ingest_cap_is_skipped_with_the_setting_named(tmp_path: Path) -> None:
-    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
-    assert installed, "the newsbot command is not installed in this environment"
+    installed = _installed()
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "huge.txt").write_text("Huge file\n\n" + "A long sentence about the harbour. " * 4000)
     (docs / "small.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env = _clean_env()
     env.update({"NEWSBOT_STORE": str(tmp_path / "store"), "NEWSBOT_MAX_INGEST_BYTES": "100000"})
     done = subprocess.run(
         [installed, "ingest", str(docs)], capture_output=True, text=True, env=env, timeout=300
