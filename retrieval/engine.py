@@ -63,7 +63,11 @@ def clean_question(question: str, *, max_chars: int) -> str:
 
 def readable(text: str) -> str:
     """``text`` with undecodable bytes (lone surrogates) shown as U+FFFD."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte ("\ud800" from JSON)
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return raw.decode("utf-8", "replace")
 
 
 class Engine:
