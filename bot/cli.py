@@ -26,7 +26,7 @@ from bot.settings import BotSettings
 from bot.terminal import render_answer, render_summary, shown
 from bot.wiring import build_engine
 from retrieval.contract import answer_to_json, document_to_json, refusal_to_json, summary_to_json
-from retrieval.errors import NewsbotError, QuestionError
+from retrieval.errors import NewsbotError, QuestionError, StoreError
 from retrieval.interfaces import EngineAPI
 from retrieval.models import SearchFilters, SummaryKind, SummaryRequest
 
@@ -160,10 +160,10 @@ def ask(
                 sys.stdout.flush()
             else:
                 _stream_to_terminal(engine, text, filters, out)
-        except QuestionError as exc:
+        except (QuestionError, StoreError) as exc:  # this question fails; the batch goes on
             failed = True
             if as_json:
-                asked = exc.question or text
+                asked = exc.question if isinstance(exc, QuestionError) and exc.question else text
                 sys.stdout.write(json.dumps(refusal_to_json(asked, str(exc))) + "\n")
             else:
                 err.print(f"[yellow]{exc}[/]", highlight=False)

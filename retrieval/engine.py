@@ -14,6 +14,7 @@ from pathlib import Path
 
 from retrieval.answer.extractive import ExtractiveAnswerer, abstention
 from retrieval.errors import QuestionError
+from retrieval.index.chroma import store_errors
 from retrieval.index.search import HybridSearcher
 from retrieval.index.store import ChunkStore
 from retrieval.ingest.pipeline import Ingestor, ProgressCallback
@@ -160,6 +161,16 @@ class Engine:
         history: Sequence[Turn],
         filters: SearchFilters | None,
     ) -> Iterator[str | Answer]:
+        with store_errors("the question was not answered"):
+            yield from self._answer(question, asked, history, filters)
+
+    def _answer(
+        self,
+        question: str,
+        asked: str,
+        history: Sequence[Turn],
+        filters: SearchFilters | None,
+    ) -> Iterator[str | Answer]:
         timings: dict[str, float] = {}
         began = time.perf_counter()
         standalone = asked
@@ -216,7 +227,8 @@ class Engine:
 
     # -- documents -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
-        return self.store.documents()
+        with store_errors("the document list could not be read"):
+            return self.store.documents()
 
     def ingest_paths(
         self,
@@ -225,8 +237,9 @@ class Engine:
         prune: bool = False,
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
-        report = self._ingestor.ingest_paths(paths, prune=prune, progress=progress)
-        self.store.warm()
+        with store_errors("the documents written so far are kept; run the ingest again"):
+            report = self._ingestor.ingest_paths(paths, prune=prune, progress=progress)
+            self.store.warm()
         return report
 
     def check_upload(self, name: str, size: int, content_type: str | None) -> None:

@@ -15,13 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 
 from retrieval.errors import EmbeddingMismatchError, StoreError
 from retrieval.interfaces import Embedder
@@ -31,6 +34,23 @@ if TYPE_CHECKING:
     from langchain_chroma import Chroma
 
 PAGE = 2000  # rows per Chroma read; keeps memory flat on the 20k-document store
+
+
+@contextmanager
+def store_errors(consequence: str) -> Iterator[None]:
+    """Chroma's failures and its transport's (a ``chroma run`` server gone, a full disk) as one
+    :class:`StoreError` a person can read, instead of a hundred-line traceback.
+
+    Nothing is kept from the failed call; the next call tries the store again, so a server that
+    comes back is used again without a restart.
+    """
+    try:
+        yield
+    except (httpx.TransportError, ChromaError, ConnectionError, TimeoutError) as exc:
+        raise StoreError(
+            f"The document store is unavailable ({type(exc).__name__}); {consequence}. "
+            "Try again in a moment."
+        ) from exc
 
 
 def make_client(path: Path | None, *, host: str | None = None, port: int = 8000) -> ClientAPI:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import socket
 import subprocess
@@ -25,31 +27,39 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[int]:
+def _start_server(path: Path, port: int) -> subprocess.Popen[bytes]:
     if not CHROMA.exists() and shutil.which("chroma") is None:
         pytest.skip("the chroma command is not installed in this environment")
-    port = _free_port()
     process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-         "--port", str(port)],
+        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            return process
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("chroma run did not start")
+            time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[int]:
+    port = _free_port()
+    process = _start_server(tmp_path / "server", port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("chroma run did not start")
-                time.sleep(0.2)
         yield port
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        _stop(process)
 
 
 def test_engine_on_a_chroma_server(chroma_server: int, make_engine: EngineFactory) -> None:
@@ -67,3 +77,72 @@ def test_engine_on_a_chroma_server(chroma_server: int, make_engine: EngineFactor
 def test_a_server_that_is_not_there_is_a_clear_error(make_engine: EngineFactory) -> None:
     with pytest.raises(StoreError, match=r"unavailable|cannot reach"):
         make_engine(chroma_host="127.0.0.1", chroma_port=_free_port())
+
+
+def test_a_server_that_dies_fails_questions_clearly_and_is_used_again_when_back(
+    tmp_path: Path, make_engine: EngineFactory
+) -> None:
+    port = _free_port()
+    server = _start_server(tmp_path / "server", port)
+    try:
+        engine = make_engine(chroma_host="127.0.0.1", chroma_port=port)
+        engine.ingest_paths([SEEDS])
+        assert not engine.answer("What gifts were exchanged at the summit?").abstained
+    finally:
+        _stop(server)
+    with pytest.raises(StoreError, match=r"document store is unavailable.*not answered"):
+        engine.answer("What gifts were exchanged at the summit?")
+    with pytest.raises(StoreError, match="document store is unavailable"):
+        engine.documents()
+    # Installed CLI against the dead server: it checks the store as it starts, one line, exit 2.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env.update({"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port)})
+    installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+    assert installed
+    done = subprocess.run(
+        [installed, "ask", "--json", "-"], input="Who met?\nWhat gifts?\n",
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: cannot reach the Chroma server at 127.0.0.1:{port} (Could not connect to a "
+        "Chroma server. Are you sure it is running?)"
+    ]
+    server = _start_server(tmp_path / "server", port)  # back, same data
+    try:
+        answer = engine.answer("What gifts were exchanged at the summit?")
+        assert not answer.abstained and "memorabilia" in answer.text  # no restart needed
+    finally:
+        _stop(server)
+
+
+def test_a_server_that_dies_mid_batch_fails_only_the_questions_after_it(
+    tmp_path: Path, make_engine: EngineFactory
+) -> None:
+    port = _free_port()
+    server = _start_server(tmp_path / "server", port)
+    try:
+        make_engine(chroma_host="127.0.0.1", chroma_port=port).ingest_paths([SEEDS])
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+        env.update({"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port)})
+        installed = shutil.which("newsbot", path=str(Path(sys.executable).parent))
+        assert installed
+        batch = subprocess.Popen(
+            [installed, "ask", "--json", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        assert batch.stdin is not None and batch.stdout is not None
+        batch.stdin.write("What gifts were exchanged at the summit?\n")
+        batch.stdin.flush()
+        first = json.loads(batch.stdout.readline())
+    finally:
+        _stop(server)  # the server dies between two questions of one batch
+    batch.stdin.write("Did Putin ask Kim Jong-un for weapons?\n")
+    batch.stdin.close()
+    rest = batch.stdout.read()
+    stderr = batch.stderr.read() if batch.stderr else ""
+    batch.wait(timeout=120)
+    assert not first["abstained"] and "memorabilia" in first["answer"]
+    (second,) = [json.loads(line) for line in rest.splitlines()]
+    assert second["abstained"] and "document store is unavailable" in second["answer"]
+    assert "Traceback" not in stderr and batch.returncode == 0
