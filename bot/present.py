@@ -46,3 +46,8 @@ def is_reader_comment(cited: Sequence[Citation]) -> bool:
 
 def comment_suffix(citation: Citation) -> str:
     return COMMENT_SUFFIX if citation.kind is PassageKind.COMMENT else ""
+
+
+UNDATED_COLLECTION = (
+    "None of these documents has a date, so answers cannot say how current they are."
+)

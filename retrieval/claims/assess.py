@@ -19,13 +19,16 @@ from retrieval.claims.evidence import (
     Evidence,
     Similarity,
     chunk_for,
+    display_name,
     unique_chunks,
 )
+from retrieval.claims.learned import Judgement, SentenceJudge
 from retrieval.claims.notes import build_notes
 from retrieval.claims.opinion import opinion_genre, opinion_markers
 from retrieval.claims.reasons import (
     describe_conflict,
     dispute_reason,
+    documents_phrase,
     opinion_reason,
     unconfirmed_reason,
 )
@@ -36,17 +39,23 @@ from retrieval.models import AnswerSentence, Chunk, Citation, Note, Passage, Pas
 
 
 class ClaimAssessor:
-    """Assesses answer sentences against their passages; stateless between calls."""
+    """Assesses answer sentences against their passages; stateless between calls but for caches.
+
+    ``judge`` adds the learned hedge and subjectivity classifiers to the rules (without it, the
+    rules alone decide, as in tests with fake embeddings).
+    """
 
     def __init__(
         self,
         embedder: Embedder | None = None,
         *,
+        judge: SentenceJudge | None = None,
         support_overlap: float = 0.6,
         support_cosine: float = 0.8,
         context_window: int = 20_000,
     ) -> None:
         self.embedder = embedder
+        self.judge = judge
         self.context_window = context_window
         self.support_overlap = support_overlap
         self.support_cosine = support_cosine
@@ -62,12 +71,15 @@ class ClaimAssessor:
         title: str = "",
         url: str | None = None,
         document: str | None = None,
+        strict: bool = True,
     ) -> ClaimStatus:
         """Opinion, unconfirmed or (plainly reported) single source, from one passage alone.
 
         ``title``/``url`` are the document's, when known: an op-ed or a review is opinion
         throughout. ``document`` is the passage's whole document, when known: it lets a
         disclaimer elsewhere in it, or a comment thread it ends with, count (as in ``assess``).
+        ``strict``: the learned opinion classifier at its note threshold (notes, summaries)
+        rather than its balanced one (``check``, which reports every sentence's kind).
         """
         start = document.find(passage_text) if document and passage_text else -1
         if document is not None and start >= 0:
@@ -85,7 +97,22 @@ class ClaimAssessor:
             return ClaimStatus.OPINION
         if hedge_cues(sentence) or any(f.cues or facts.disclaimers_covering(f) for f in located):
             return ClaimStatus.UNCONFIRMED
-        return ClaimStatus.SINGLE_SOURCE
+        return self._learned_status(sentence, strict)
+
+    def _learned_status(self, sentence: str, strict: bool) -> ClaimStatus:
+        if self.judge is None or not sentence.strip():
+            return ClaimStatus.SINGLE_SOURCE
+        (verdict,) = self.judge.judge([" ".join(sentence.split())])
+        if strict:
+            return (
+                ClaimStatus.OPINION
+                if verdict.opinion_note
+                else ClaimStatus.UNCONFIRMED
+                if verdict.hedged and not verdict.possibility
+                else ClaimStatus.SINGLE_SOURCE
+            )
+        kinds = {"opinion": ClaimStatus.OPINION, "unconfirmed": ClaimStatus.UNCONFIRMED}
+        return kinds.get(verdict.kind, ClaimStatus.SINGLE_SOURCE)
 
     # --- whole answers ---------------------------------------------------------------------------
 
@@ -100,7 +127,9 @@ class ClaimAssessor:
         chunks = unique_chunks([p.chunk if isinstance(p, Passage) else p for p in passages])
         cited = {c.n: chunk_for(c, chunks) for c in citations}
         run = _Run(self, DocumentReader(context, self.context_window), chunks, cited)
-        return [run.assess(sentence) for sentence in sentences]
+        evidence = [run.evidence(sentence) for sentence in sentences]
+        run.judge_all([e for found in evidence for e in found])
+        return [run.assess(s, found) for s, found in zip(sentences, evidence, strict=True)]
 
     def notes(
         self,
@@ -110,9 +139,10 @@ class ClaimAssessor:
         passages: Sequence[Chunk | Passage],
         *,
         context: ContextFn | None = None,
+        dated_collection: bool = True,
     ) -> tuple[Note, ...]:
         assessments = self.assess(sentences, citations, passages, context=context)
-        return build_notes(question, assessments, citations)
+        return build_notes(question, assessments, citations, dated_collection=dated_collection)
 
 
 class _Run:
@@ -132,14 +162,24 @@ class _Run:
         self.similarity = Similarity(owner.embedder, owner.support_overlap, owner.support_cosine)
         self.topics: dict[str, frozenset[str]] = {}
         self.others: dict[frozenset[str], list[tuple[Chunk, DocumentFacts, SentenceFacts]]] = {}
+        self.learned: dict[str, Judgement] = {}
 
     def topic(self, text: str) -> frozenset[str]:
         if text not in self.topics:
             self.topics[text] = topic_words(text)
         return self.topics[text]
 
-    def assess(self, sentence: AnswerSentence) -> ClaimAssessment:
-        evidence = self._evidence(sentence)
+    def judge_all(self, evidence: list[Evidence]) -> None:
+        """The learned verdicts on every cited source sentence, in one embedding batch."""
+        judge = self.owner.judge
+        texts = list(dict.fromkeys(" ".join(e.facts.span.text.split()) for e in evidence))
+        if judge is not None and texts:
+            self.learned = dict(zip(texts, judge.judge(texts), strict=True))
+
+    def assess(self, sentence: AnswerSentence, evidence: list[Evidence]) -> ClaimAssessment:
+        evidence = [
+            e.judged(self.learned.get(" ".join(e.facts.span.text.split()))) for e in evidence
+        ]
         own_opinion = opinion_markers(sentence.text)
         refs = sentence.citations
         names = tuple(dict.fromkeys(e.source for e in evidence))
@@ -168,7 +208,7 @@ class _Run:
             return ClaimAssessment(sentence.text, ClaimStatus.UNCONFIRMED, reason, refs, names)
         all_names = tuple(dict.fromkeys((*names, *others)))
         if len(plain) >= 2:
-            reason = f"reported by {len(plain)} documents: {', '.join(sorted(plain.values()))}"
+            reason = f"reported by {len(plain)} documents: {documents_phrase(list(plain.values()))}"
             return ClaimAssessment(sentence.text, ClaimStatus.CORROBORATED, reason, refs, all_names)
         if not evidence:
             return ClaimAssessment(
@@ -183,7 +223,7 @@ class _Run:
             names,
         )
 
-    def _evidence(self, sentence: AnswerSentence) -> list[Evidence]:
+    def evidence(self, sentence: AnswerSentence) -> list[Evidence]:
         found: list[Evidence] = []
         for n in sentence.citations:
             chunk = self.cited.get(n)
@@ -194,7 +234,14 @@ class _Run:
             for facts in document.locate(sentence.text, start, end):
                 covering = document.disclaimers_covering(facts)
                 found.append(
-                    Evidence(chunk.doc_id, chunk.source, chunk.kind, facts, covering, genre)
+                    Evidence(
+                        chunk.doc_id,
+                        display_name(chunk.title, chunk.url),
+                        chunk.kind,
+                        facts,
+                        covering,
+                        genre,
+                    )
                 )
         return found
 
@@ -241,9 +288,9 @@ class _Run:
             if not self.similarity.supports(claim, mine, facts.span.text, facts.words):
                 continue
             if facts.cues or document.disclaimers_covering(facts):
-                hedged.setdefault(chunk.doc_id, chunk.source)
+                hedged.setdefault(chunk.doc_id, display_name(chunk.title, chunk.url))
             else:
-                plain[chunk.doc_id] = chunk.source
+                plain[chunk.doc_id] = display_name(chunk.title, chunk.url)
         for doc_id in plain:
             hedged.pop(doc_id, None)
         return plain, hedged, tuple(dict.fromkeys([*plain.values(), *hedged.values()]))
@@ -271,5 +318,5 @@ class _Run:
                     continue
                 conflict = find_conflict(text, facts.span.text)
                 if conflict is not None:
-                    return chunk.source, describe_conflict(conflict)
+                    return display_name(chunk.title, chunk.url), describe_conflict(conflict)
         return None

@@ -3,12 +3,16 @@ alike two sentences are (lexical coverage, plus embedding cosine when an embedde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from retrieval.claims.analysis import DocumentFacts, SentenceFacts
+from retrieval.claims.cues import Cue
+from retrieval.claims.learned import Judgement
 from retrieval.interfaces import Embedder
 from retrieval.models import Chunk, Citation, PassageKind
 
@@ -25,14 +29,36 @@ class Evidence:
     facts: SentenceFacts
     disclaimers: tuple[SentenceFacts, ...]
     genre: str = ""  # "an opinion piece" / "a review" from the document's title or URL
+    learned: Judgement | None = None  # the classifiers' verdict on the source sentence
+
+    def judged(self, verdict: Judgement | None) -> Evidence:
+        return self if verdict is None else replace(self, learned=verdict)
 
     @property
     def opinion(self) -> bool:
-        return self.kind is PassageKind.COMMENT or bool(self.genre) or bool(self.facts.opinion)
+        return (
+            self.kind is PassageKind.COMMENT
+            or bool(self.genre)
+            or bool(self.facts.opinion)
+            or self.learned_opinion
+        )
+
+    @property
+    def learned_opinion(self) -> bool:
+        """Opinion by the classifier alone; a sentence the rules call hedged stays hedged."""
+        return bool(self.learned and self.learned.opinion_note and not self.facts.cues)
 
     @property
     def hedged(self) -> bool:
-        return bool(self.facts.cues) or bool(self.disclaimers)
+        return bool(self.facts.cues) or bool(self.disclaimers) or self.learned_cues != ()
+
+    @property
+    def learned_cues(self) -> tuple[Cue, ...]:
+        """The classifier's hedge cues, when the rules found none of their own."""
+        verdict = self.learned
+        if verdict is None or not verdict.hedged or verdict.possibility or self.facts.cues:
+            return ()
+        return verdict.cues
 
 
 @dataclass
@@ -59,6 +85,27 @@ class DocumentReader:
         if key not in self.cache:
             self.cache[key] = DocumentFacts.read(text)
         return self.cache[key], start, start + len(chunk.text)
+
+
+_FILE_NAME = re.compile(r"[\w.-]+\.(?:txt|md|html?|pdf|json|jsonl|csv|xml|gz)", re.IGNORECASE)
+
+
+UNTITLED = "an untitled document"
+
+
+def display_name(title: str, url: str | None, limit: int = 70) -> str:
+    """How a note names a document: its title, else its site's domain, never a file name.
+
+    Members know an article by its headline; "000_4521cd7ed207620f.txt" tells them nothing.
+    """
+    title = " ".join(title.split())
+    if title and not _FILE_NAME.fullmatch(title):
+        short = title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"
+        return f"“{short}”"
+    host = urlsplit(url).hostname if url else None
+    if host:
+        return host.removeprefix("www.")
+    return UNTITLED
 
 
 def find_chunk(text: str, chunk: Chunk) -> int:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from retrieval.claims.evidence import display_name
+from retrieval.claims.reasons import documents_phrase
 from retrieval.claims.types import ClaimAssessment, ClaimStatus
 from retrieval.models import Citation, Note, NoteKind
 
@@ -43,8 +45,14 @@ def _sentence_case(text: str) -> str:
 
 
 def build_notes(
-    question: str, assessments: Sequence[ClaimAssessment], citations: Sequence[Citation]
+    question: str,
+    assessments: Sequence[ClaimAssessment],
+    citations: Sequence[Citation],
+    *,
+    dated_collection: bool = True,
 ) -> tuple[Note, ...]:
+    """The notes for one answer. ``dated_collection`` False: no document of the collection has
+    a date, which is said once where the collection is listed, not on every answer."""
     notes: list[Note] = []
     seen: set[tuple[NoteKind, str]] = set()
     for a in assessments:
@@ -52,13 +60,15 @@ def build_notes(
             continue
         kind = _WARNINGS[a.status]
         text = _sentence_case(a.reason)
+        text = text if text.endswith((".", "!", "?", "”.")) else f"{text}."
         if (kind, text) not in seen:
             seen.add((kind, text))
             notes.append(Note(kind, text, tuple(sorted(set(a.citations))), a.sentence))
     single = _single_source_note(assessments, citations)
     if single is not None:
         notes.append(single)
-    notes.extend(_date_notes(question, assessments, citations))
+    if dated_collection:
+        notes.extend(_date_notes(question, assessments, citations))
     return tuple(notes)
 
 
@@ -73,17 +83,31 @@ def _single_source_note(
     if not singles:
         return None
     numbers = tuple(sorted({n for a in singles for n in a.citations}))
-    names = sorted({c.document for c in citations if c.n in numbers})
+    names, count = _documents_named([c for c in citations if c.n in numbers])
     reporting = [
         a for a in assessments if a.status in (ClaimStatus.SINGLE_SOURCE, ClaimStatus.CORROBORATED)
     ]
-    if len(singles) == len(reporting) and len(names) == 1:
-        text = f"This rests on one document only ({names[0]})."
+    if len(singles) == len(reporting) and count == 1:
+        text = f"This rests on one document only: {names}."
+    elif len(singles) == 1 and count == 1:
+        text = f"One statement rests on a single document: {names}."
     else:
-        count = "1 statement rests" if len(singles) == 1 else f"{len(singles)} statements rest"
-        text = f"{count} on a single document each."
+        text = f"{len(singles)} statements each rest on a single document."
     sentence = singles[0].sentence if len(singles) == 1 else ""
     return Note(NoteKind.SINGLE_SOURCE, text, numbers, sentence)
+
+
+def _documents_named(citations: Sequence[Citation]) -> tuple[str, int]:
+    """(phrase, how many documents): distinct documents as a note names them."""
+    names: dict[str, str] = {}
+    for c in citations:
+        names.setdefault(c.document, citation_name(c))
+    return documents_phrase(list(names.values())), len(names)
+
+
+def citation_name(c: Citation) -> str:
+    """A cited document as a note names it (its title or domain, never its file name)."""
+    return display_name(c.title, c.url)
 
 
 def _substantive(sentence: str) -> bool:
@@ -107,12 +131,9 @@ def _date_notes(
     if timely and newest is not None and newest.date is not None:
         latest = f"the newest source used is from {newest.date.isoformat()}"
     if undated:
-        by_document: dict[str, list[int]] = {}
-        for c in undated:
-            by_document.setdefault(c.title or c.document, []).append(c.n)
-        names = ", ".join(f"“{name}”" for name in by_document)
-        verb = "has" if len(by_document) == 1 else "have"
-        text = f"{names} {verb} no date"
+        names, count = _documents_named(undated)
+        verb = "has" if count == 1 else "have"
+        text = f"{_sentence_case(names)} {verb} no date"
         if timely:
             text += (
                 f", so {'it' if len(undated) == 1 else 'they'} may not be current; {latest}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from retrieval.claims.cues import Cue, CueKind
 from retrieval.claims.disputes import Conflict
-from retrieval.claims.evidence import Evidence
+from retrieval.claims.evidence import UNTITLED, Evidence
 from retrieval.models import PassageKind
 
 
@@ -26,6 +26,8 @@ def opinion_reason(evidence: list[Evidence], own: tuple[str, ...]) -> str:
     if genre:
         return f"it comes from {genre}, not from news reporting"
     markers = [m for e in evidence for m in e.facts.opinion] + list(own)
+    if not markers:
+        return "the source words it as a view or an evaluation, not as reported fact"
     return f"the source gives it as opinion or speculation ({quote_phrases(markers)}), not as reported fact"
 
 
@@ -38,6 +40,7 @@ def unconfirmed_reason(
     cues: list[Cue] = list(own)
     for e in reporting:
         cues.extend(e.facts.cues)
+        cues.extend(e.learned_cues)
         for disclaimer in e.disclaimers:
             cues.extend(c for c in disclaimer.cues if c.kind is CueKind.UNCONFIRMED)
     parts = []
@@ -54,12 +57,21 @@ def unconfirmed_reason(
     subject = "the sources" if len({e.doc_id for e in reporting}) > 1 else "the source"
     reason = f"{subject} {join_phrases(parts) or 'hedges it'}"
     if plain:
-        reason += f"; only {', '.join(sorted(plain.values()))} reports it plainly"
+        reason += f"; only {documents_phrase(list(plain.values()))} reports it plainly"
     elif hedged_elsewhere:
-        reason += (
-            f"; {', '.join(sorted(hedged_elsewhere.values()))} also reports it only with caveats"
-        )
+        others = list(hedged_elsewhere.values())
+        verb = "reports" if len(others) == 1 else "report"
+        reason += f"; {documents_phrase(others)} also {verb} it only with caveats"
     return reason
+
+
+def documents_phrase(names: list[str]) -> str:
+    """One name per document, joined: "“A” and 2 untitled documents", never one name twice."""
+    untitled = sum(1 for n in names if n == UNTITLED)
+    shown = sorted(dict.fromkeys(n for n in names if n != UNTITLED))
+    if untitled:
+        shown.append(UNTITLED if untitled == 1 else f"{untitled} untitled documents")
+    return join_phrases(shown)
 
 
 def join_phrases(parts: list[str]) -> str:
@@ -69,5 +81,6 @@ def join_phrases(parts: list[str]) -> str:
 
 
 def dispute_reason(refs: tuple[int, ...], names: tuple[str, ...], other: str, detail: str) -> str:
-    mine = "".join(f"[{n}]" for n in refs) or ", ".join(names) or "the cited source"
+    mine = "".join(f"[{n}]" for n in refs) or documents_phrase(list(names)) or "the cited source"
+    other = "another document" if other == UNTITLED else other
     return f"sources disagree: {mine} and {other} differ ({detail})"

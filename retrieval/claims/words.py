@@ -70,6 +70,13 @@ def _stem(word: str) -> str:
     return word
 
 
+STOPWORDS = _STOP
+
+
+def stem(word: str) -> str:
+    return _stem(word)
+
+
 def content_words(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in words(text) if w not in _STOP and not w[0].isdigit())
 

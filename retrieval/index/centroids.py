@@ -81,6 +81,10 @@ class CentroidIndex:
                 )
             )
 
+    def any_dated(self) -> bool:
+        """Whether any document has a date (an undated collection needs no per-answer notice)."""
+        return bool(np.any(self._date_ord > 0))
+
     def search(
         self, vector: np.ndarray, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:

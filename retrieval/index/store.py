@@ -45,6 +45,11 @@ class ChunkStore:
         """The sidecars for Chroma's current revision (checked by each search)."""
         return self._sidecars.for_revision(self._chroma.revision())
 
+    def has_dated_documents(self) -> bool:
+        """Whether any stored document has a date, from the sidecars the last search checked."""
+        current = self._sidecars.current
+        return (current if current.revision >= 0 else self._fresh()).centroids.any_dated()
+
     def _current_lexical(self) -> LexicalIndex:
         """The per-question helpers use the sidecars as the last check left them."""
         current = self._sidecars.current

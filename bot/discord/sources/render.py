@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.discord.embeds import SUMMARY_COLOUR, Messages, build_messages, escape
-from bot.present import format_date
+from bot.present import UNDATED_COLLECTION, format_date
 from retrieval.models import DocumentInfo, IngestReport
 
 
@@ -40,6 +40,8 @@ def documents_listing(
     lines = [f"• {escape(document_line(d))}" for d in ordered[:shown]]
     if len(ordered) > shown:
         lines.append(f"… and {len(ordered) - shown} more (full list attached).")
+    if ordered and all(d.date is None for d in ordered):
+        lines.append(UNDATED_COLLECTION)  # said here once, instead of on every answer
     full = "\n".join(document_line(d) for d in ordered) + "\n" if len(ordered) > shown else None
     messages = build_messages(
         title=f"{len(ordered)} document{'s' if len(ordered) != 1 else ''} in the collection",

@@ -43,7 +43,16 @@ def test_benchmark_meets_the_issue_targets(tmp_path: Path) -> None:
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["drifted"] == []
     assert result["items"] >= 150
+    rules, notes, check = (result["modes"][m] for m in ("rules", "notes", "check"))
+    # The rules alone keep the targets they were written to (this set's dev part tuned them).
     for status in ("unconfirmed", "opinion"):
-        assert result["per_status"][status]["precision"] >= 0.9
-        assert result["per_status"][status]["recall"] >= 0.85
-    assert result["false_unconfirmed_rate_on_reported"] <= 0.05
+        assert rules["per_status"][status]["precision"] >= 0.9
+        assert rules["per_status"][status]["recall"] >= 0.85
+    assert rules["false_unconfirmed_rate_on_reported"] <= 0.05
+    # With the classifiers: the claim-notes issue's targets, on a domain they were not trained on.
+    for mode in (notes, check):
+        assert mode["per_status"]["unconfirmed"]["recall"] >= 0.5
+        assert mode["per_status"]["opinion"]["f1"] >= 0.6
+        assert mode["false_unconfirmed_rate_on_plain_facts"] <= 0.03
+    assert notes["per_status"]["unconfirmed"]["precision"] >= 0.75
+    assert notes["false_opinion_rate_on_reported"] <= 0.05

@@ -38,6 +38,7 @@ class Collection:
         comments: Sequence[int] = (),
         date: dt.date | None = None,
         lines: bool = False,
+        title: str | None = None,
     ) -> list[Chunk]:
         """Chunk a document by paragraph; ``comments`` are paragraph indexes that are comments."""
         self.texts[name] = text
@@ -55,7 +56,7 @@ class Collection:
                     chunk_id=f"{name}#{index}",
                     doc_id=name,
                     source=name,
-                    title=name,
+                    title=title if title is not None else name,
                     url=None,
                     date=date,
                     text=text[start:end],

@@ -172,8 +172,8 @@ def test_classify_passage_sentence_on_single_sentences(assessor: ClaimAssessor) 
 
 def _two_documents(first: str, second: str) -> tuple[Collection, list]:
     collection = Collection()
-    a = collection.add("a.txt", first, date=dt.date(2024, 6, 19))
-    b = collection.add("b.txt", second, date=dt.date(2024, 6, 20))
+    a = collection.add("a.txt", first, date=dt.date(2024, 6, 19), title="Munitions report")
+    b = collection.add("b.txt", second, date=dt.date(2024, 6, 20), title="Ministry figures")
     return collection, [*a, *b]
 
 
@@ -183,7 +183,7 @@ def _two_documents(first: str, second: str) -> tuple[Collection, list]:
         (
             "North Korea has sent 6,700 containers of munitions to Russia, the defence ministry said.",
             "North Korea has sent 3,000 containers of munitions to Russia, the defence ministry said.",
-            "6700 containers",
+            "6,700 containers",
         ),
         (
             "Kim greeted Putin at Pyongyang International Airport in the early hours of Wednesday.",
@@ -204,7 +204,8 @@ def test_sources_that_disagree_make_the_claim_disputed(
     sentences, citations = cite(chunks[:1], [(first, [1])])
     [verdict] = assessor.assess(sentences, citations, chunks, context=collection.context)
     assert verdict.status is ClaimStatus.DISPUTED
-    assert "b.txt" in verdict.reason and detail in verdict.reason.lower()
+    assert "“Ministry figures”" in verdict.reason and detail in verdict.reason.lower()
+    assert "b.txt" not in verdict.reason  # a title, not a file name
     notes = assessor.notes("q", sentences, citations, chunks, context=collection.context)
     assert [n.kind for n in notes].count(NoteKind.DISPUTED) == 1
 
@@ -226,12 +227,12 @@ def test_corroboration_across_two_documents_gives_no_warning_note(
         "Gifts were exchanged during the summit, including firearms and space-related "
         "memorabilia, the two governments said."
     )
-    seeds.add("press.txt", other, date=dt.date(2023, 9, 14))
+    seeds.add("press.txt", other, date=dt.date(2023, 9, 14), title="Joint statement on the summit")
     chunk = seeds.find(GIFTS)
     sentences, citations = cite([chunk], [(GIFTS, [1])])
     [verdict] = assessor.assess(sentences, citations, seeds.chunks, context=seeds.context)
     assert verdict.status is ClaimStatus.CORROBORATED
-    assert "press.txt" in verdict.reason
+    assert "“Joint statement on the summit”" in verdict.reason
     notes = assessor.notes("What gifts were exchanged?", sentences, citations, seeds.chunks,
                            context=seeds.context)  # fmt: skip
     assert notes == ()
