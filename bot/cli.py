@@ -1,4 +1,4 @@
-"""The ``newsbot`` command line: ingest, ask, summary, documents and run.
+"""The ``newsbot`` command line: ingest, ask, summary, check, documents and run.
 
 Results go to stdout (plain JSON with ``--json``, so scripts can read it); progress and notices go to
 stderr. The engine is built here from settings, once per invocation.
@@ -21,11 +21,19 @@ from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from bot.present import format_date
+from bot.check_lines import check_lines
+from bot.present import UNDATED_COLLECTION, format_date
 from bot.settings import BotSettings
-from bot.terminal import render_answer, render_summary, shown
+from bot.terminal import render_answer, render_check, render_summary, shown
 from bot.wiring import build_engine
-from retrieval.contract import answer_to_json, document_to_json, refusal_to_json, summary_to_json
+from retrieval.contract import (
+    answer_to_json,
+    check_error_to_json,
+    check_to_json,
+    document_to_json,
+    refusal_to_json,
+    summary_to_json,
+)
 from retrieval.errors import NewsbotError, QuestionError, StoreError
 from retrieval.interfaces import EngineAPI
 from retrieval.models import SearchFilters, SummaryKind, SummaryRequest
@@ -232,6 +240,43 @@ def summary(
 
 
 @app.command()
+def check(
+    text: Annotated[str, typer.Argument(help="The text to check, or - to read it from stdin.")],
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help='Print JSON; with -, read JSON lines {"text", "context", "title"}.'
+        ),
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Check a pasted text sentence by sentence: fact, hedged or opinion, and what the documents say."""
+    err = Console(stderr=True)
+    engine = _engine(_settings(store))
+    engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
+    try:
+        if as_json and text == "-":
+            for row, _failed in check_lines(engine, sys.stdin):  # a bad line's error is its row
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            return
+        given = sys.stdin.read() if text == "-" else text
+        sentences = engine.check(given)
+    except (QuestionError, StoreError) as exc:
+        if as_json:
+            sys.stdout.write(json.dumps(check_error_to_json(str(exc), 1)) + "\n")
+        else:
+            err.print(f"[yellow]{exc}[/]", highlight=False)
+        raise typer.Exit(1) from None
+    except NewsbotError as exc:
+        _fail(str(exc))
+    if as_json:
+        sys.stdout.write(json.dumps(check_to_json(sentences), ensure_ascii=False) + "\n")
+    else:
+        Console(highlight=False).print(render_check(sentences))
+
+
+@app.command()
 def documents(as_json: JsonOption = False, store: StoreOption = None) -> None:
     """List the documents in the store."""
     err = Console(stderr=True)
@@ -248,6 +293,8 @@ def documents(as_json: JsonOption = False, store: StoreOption = None) -> None:
             f"[bold]{shown(d.source)}[/]  {shown(d.title)}  [dim]{date}, {d.chunks} chunks[/]"
         )
     err.print(f"{len(docs)} documents", highlight=False)
+    if docs and all(d.date is None for d in docs):
+        err.print(UNDATED_COLLECTION, highlight=False)
 
 
 @app.command()

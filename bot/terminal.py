@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.text import Text
 
 from bot.present import COMMENT_SUFFIX, READER_COMMENT, format_date, markers, note_label
 from retrieval.answer.citations import by_source
+from retrieval.factcheck import CheckedSentence
 from retrieval.models import Answer, Citation, NoteKind, PassageKind, Summary
 from retrieval.safety import strip_controls
 
@@ -96,4 +99,31 @@ def render_summary(summary: Summary) -> RenderableType:
         parts.append(Text("\nSources", style="bold underline"))
         for s in summary.sources:
             parts.append(_source_line(None, (s.n,), s.title, format_date(s.date), s.url))
+    return Group(*parts)
+
+
+KIND_STYLES = {"unconfirmed": "bold yellow", "opinion": "bold magenta", "reported": "green"}
+
+
+def render_check(sentences: Sequence[CheckedSentence]) -> RenderableType:
+    """``newsbot check``: each sentence with its kind and cues, then who backs or disputes it."""
+    parts: list[RenderableType] = []
+    for i, s in enumerate(sentences, start=1):
+        line = Text(f"{i}. ")
+        line.append(s.kind, style=KIND_STYLES.get(s.kind, ""))
+        if s.cues:
+            line.append(f" ({', '.join(_clean(c) for c in s.cues)})", style="dim")
+        line.append(f"  {_clean(s.text)}")
+        parts.append(line)
+        for label, cited, style in (
+            ("backed by", s.corroborated_by, "green"),
+            ("disputed by", s.disputed_by, "bold red"),
+        ):
+            for c in cited:
+                row = Text(f"     {label} ", style=style)
+                row.append(f"[{c.n}] {_clean(c.title) or '(untitled)'} - {format_date(c.date)}")
+                row.append(f": “{_clean(c.quote)}”", style="dim")
+                parts.append(row)
+        if not s.corroborated_by and not s.disputed_by and s.kind != "opinion":
+            parts.append(Text("     no document in the collection says this", style="dim"))
     return Group(*parts)

@@ -14,9 +14,16 @@ from retrieval.answer.extractive import ExtractiveAnswerer
 from retrieval.answer.followups import heuristic_rewrite
 from retrieval.calibration import calibration_for
 from retrieval.claims import ClaimAssessor
+from retrieval.claims.learned import SentenceClassifiers, SentenceJudge
 from retrieval.engine import Engine
+from retrieval.factcheck import ClaimChecker
 from retrieval.index.chroma import make_client
-from retrieval.index.embeddings import BackgroundLoaded, WordLlamaEmbedder, make_embedder
+from retrieval.index.embeddings import (
+    BackgroundLoaded,
+    MiniLMEmbedder,
+    WordLlamaEmbedder,
+    make_embedder,
+)
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import HybridSearcher
 from retrieval.index.store import ChunkStore
@@ -65,8 +72,14 @@ def build_engine(
     # Corroboration compares many sentence pairs per answer: the static model keeps notes within
     # the latency budget (Reuters store: 25-30 ms vs up to 136 ms with MiniLM, same notes on the
     # benchmark questions), at its own calibrated paraphrase threshold.
+    # The hedge and opinion classifiers were trained on MiniLM vectors: the store's model when
+    # it is MiniLM, else a MiniLM of their own (loaded beside the others).
+    claim_vectors = (
+        embedder if embedder.name == MiniLMEmbedder.name else BackgroundLoaded(MiniLMEmbedder)
+    )
     assessor = ClaimAssessor(
         embedder=sentence_embedder,
+        judge=SentenceJudge(claim_vectors, SentenceClassifiers.bundled()),
         support_cosine=calibration_for(sentence_embedder.name).paraphrase,
     )
     chat = None
@@ -113,6 +126,12 @@ def build_engine(
         llm=llm,
         rewriter=rewriter,
         summariser=summariser,
+        checker=ClaimChecker(
+            searcher,
+            assessor,
+            embedder=claim_vectors,
+            paraphrase=calibration_for(claim_vectors.name).paraphrase,
+        ),
         default_documents=settings.newsbot_documents,
         uploads_dir=settings.newsbot_store / "uploads",
         top_k=settings.newsbot_top_k,

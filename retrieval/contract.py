@@ -8,9 +8,13 @@ them; extra information (notices, sentences) is for people and stays out of the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from retrieval.models import Answer, Citation, DocumentInfo, PassageKind, Summary
+
+if TYPE_CHECKING:
+    from retrieval.factcheck import CheckedSentence
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -41,6 +45,27 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         ],
         "timings_ms": dict(answer.timings_ms),
     }
+
+
+def check_to_json(sentences: Sequence[CheckedSentence]) -> dict[str, Any]:
+    """One input line of ``newsbot check --json``."""
+    return {
+        "sentences": [
+            {
+                "text": s.text,
+                "kind": s.kind,
+                "cues": list(s.cues),
+                "corroborated_by": [citation_to_json(c) for c in s.corroborated_by],
+                "disputed_by": [citation_to_json(c) for c in s.disputed_by],
+            }
+            for s in sentences
+        ]
+    }
+
+
+def check_error_to_json(message: str, line: int) -> dict[str, Any]:
+    """A line of ``check --json -`` that could not be checked: said, and the batch goes on."""
+    return {"sentences": [], "error": message, "line": line}
 
 
 def refusal_to_json(question: str, message: str) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from retrieval.answer.extractive import ExtractiveAnswerer, abstention
-from retrieval.errors import QuestionError
+from retrieval.errors import ConfigurationError, QuestionError
+from retrieval.factcheck import CheckedSentence, ClaimChecker
 from retrieval.index.chroma import store_errors
 from retrieval.index.search import HybridSearcher
 from retrieval.index.store import ChunkStore
@@ -85,6 +86,7 @@ class Engine:
         llm: StreamingAnswerer | None = None,
         rewriter: Rewriter | None = None,
         summariser: SummaryMaker | None = None,
+        checker: ClaimChecker | None = None,
         default_documents: Path | None = None,
         uploads_dir: Path | None = None,
         top_k: int = 8,
@@ -99,6 +101,7 @@ class Engine:
         self._llm = llm
         self._rewriter = rewriter
         self._summariser = summariser
+        self._checker = checker
         self._default_documents = default_documents
         self._uploads = uploads_dir
         self._top_k = top_k
@@ -213,6 +216,7 @@ class Engine:
             answer.citations,
             [p.chunk for p in passages],
             context=self._context,
+            dated_collection=self.store.has_dated_documents(),
         )
         return dataclasses.replace(answer, notes=(*answer.notes, *extra))
 
@@ -220,6 +224,20 @@ class Engine:
         return self.store.document_text(chunk.doc_id)
 
     # -- summaries -----------------------------------------------------------------------------
+    def check(
+        self, text: str, *, context: str | None = None, title: str = ""
+    ) -> tuple[CheckedSentence, ...]:
+        """Each sentence of a pasted text: its kind, and the passages backing or disputing it."""
+        if self._checker is None:
+            raise ConfigurationError("Claim checking is not set up in this engine.")
+        if _UNDECODED.search(text):
+            raise QuestionError(
+                "The text is not valid UTF-8; please paste it again.", question=text
+            )
+        cleaned = _MENTION.sub(" ", text)
+        with store_errors("the text was not checked"):
+            return self._checker.check(cleaned, context=context, title=title)
+
     def summarise(self, request: SummaryRequest) -> Summary:
         if self._summariser is None:
             raise RuntimeError("summaries are not configured")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from retrieval.models import (
     Turn,
 )
 from retrieval.stream import AnswerStream
+
+if TYPE_CHECKING:
+    from retrieval.factcheck import CheckedSentence
 
 
 class Embedder(Protocol):
@@ -60,6 +63,7 @@ class NoteMaker(Protocol):
         passages: Sequence[Chunk],
         *,
         context: Callable[[Chunk], str] | None = None,
+        dated_collection: bool = True,
     ) -> tuple[Note, ...]: ...
 
 
@@ -110,6 +114,12 @@ class EngineAPI(Protocol):
     ) -> Answer: ...
 
     def summarise(self, request: SummaryRequest) -> Summary: ...
+
+    def check(
+        self, text: str, *, context: str | None = None, title: str = ""
+    ) -> tuple[CheckedSentence, ...]:
+        """Each sentence's kind and the passages backing or disputing it (``newsbot check``)."""
+        ...
 
     def documents(self) -> list[DocumentInfo]: ...
 

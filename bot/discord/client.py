@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.discord.ask import setup as setup_ask
 from bot.discord.ask.views import FeedbackButton, SourcesButton
+from bot.discord.check import setup as setup_check
 from bot.discord.errors import handle_error
 from bot.discord.services import NO_MENTIONS, BotServices
 from bot.discord.sources import setup as setup_sources
@@ -55,7 +56,7 @@ def ready_line(user: discord.ClientUser | None, guilds: int, synced: int | None)
 
 
 async def add_cogs(bot: commands.Bot, services: BotServices) -> None:
-    for setup in (setup_ask, setup_summary, setup_sources):
+    for setup in (setup_ask, setup_summary, setup_sources, setup_check):
         await setup(bot, services)
 
 

@@ -24,6 +24,7 @@ from bot.discord.feedback import FeedbackStore
 from bot.discord.services import BotServices
 from bot.settings import BotSettings
 from retrieval.engine import clean_question
+from retrieval.factcheck import CheckedSentence
 from retrieval.interfaces import EngineAPI
 from retrieval.models import (
     Answer,
@@ -126,6 +127,12 @@ class FakeEngine(EngineAPI):
     def summarise(self, request: SummaryRequest) -> Summary:
         self._record("summarise", request)
         return self._summaries.popleft()
+
+    def check(
+        self, text: str, *, context: str | None = None, title: str = ""
+    ) -> tuple[CheckedSentence, ...]:
+        self._record("check", text, context=context, title=title)
+        return ()
 
     def documents(self) -> list[DocumentInfo]:
         self._record("documents")

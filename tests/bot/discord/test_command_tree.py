@@ -33,7 +33,10 @@ async def test_command_tree_names_options_and_permissions(tmp_path: Path) -> Non
     await add_cogs(bot, services)
     tree = {c.name: c.to_dict(bot.tree) for c in bot.tree.get_commands()}
 
-    assert set(tree) == {"ask", "summary", "sources"}
+    assert set(tree) == {"ask", "summary", "sources", "Check claims"}
+    menu = tree["Check claims"]
+    assert menu["type"] == discord.AppCommandType.message.value
+    assert menu["default_member_permissions"] is None  # anyone may check a message
 
     ask = tree["ask"]
     assert ask["default_member_permissions"] is None  # everyone may ask

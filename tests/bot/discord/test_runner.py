@@ -187,7 +187,8 @@ async def test_setup_hook_syncs_commands(
         synced[request.path] = payload
         return reply(
             [
-                {**c, "id": str(i + 1), "application_id": "222", "version": "1"}
+                # Discord answers a message command with an empty description, as here.
+                {"description": "", **c, "id": str(i + 1), "application_id": "222", "version": "1"}
                 for i, c in enumerate(payload)
             ]
         )
@@ -214,12 +215,12 @@ async def test_setup_hook_syncs_commands(
         await runner.cleanup()
     # One line tells the operator who, where, what was synced and how to invite the bot.
     (ready,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ready:")]
-    assert "logged in as newsbot (id 111) in 0 servers, 3 commands synced" in ready
+    assert "logged in as newsbot (id 111) in 0 servers, 4 commands synced" in ready
     assert "client_id=111&scope=bot+applications.commands&permissions=309237763072" in ready
 
     assert set(synced) == paths
     for payload in synced.values():
-        assert sorted(c["name"] for c in payload) == ["ask", "sources", "summary"]
+        assert sorted(c["name"] for c in payload) == ["Check claims", "ask", "sources", "summary"]
 
 
 def test_unreachable_discord_is_one_line_and_exit_1(

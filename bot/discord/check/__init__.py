@@ -1,0 +1,15 @@
+"""The **Check claims** message command: any member, on any message, answered only to them.
+
+``_cog.py`` is the Discord side; ``render.py`` turns checked sentences into an embed.
+"""
+
+from __future__ import annotations
+
+from discord.ext import commands
+
+from bot.discord.check._cog import CheckCog
+from bot.discord.services import BotServices
+
+
+async def setup(bot: commands.Bot, services: BotServices) -> None:
+    await bot.add_cog(CheckCog(bot, services))
