@@ -67,6 +67,13 @@ _NEGATION_WORDS = wordset(
     "not no never neither nor none deni deny rejec dismiss refut false untrue didn't hasn't haven't"
     " wasn't weren't isn't aren't won't"
 )
+# Words that name an edition or a period: where two claims differ in one of these, they are about
+# two occurrences of a recurring thing (the first and the second quarter), not one disputed fact.
+_EDITIONS = wordset(
+    "first second third fourth fifth sixth last next previous final earlier later q1 q2 q3 q4 h1 h2"
+    " sequel prequel semi quarterfinal semifinal opener annual monthly weekly"
+)
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _SPEECH = wordset("said say told accord add stat wrote writ report claim insist announc")
 _UNITS_TO_SKIP = STOPWORDS | wordset("more than over about around nearly almost some")
 
@@ -201,18 +208,33 @@ def find_conflict(mine: str, theirs: str) -> Conflict | None:
     slots: list[Conflict] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
+            for k, (x, y) in enumerate(zip(a[i1:i2], b[j1:j2], strict=True)):
+                if k == 0 and i1 > 0 and j1 > 0 and x.kind != "year":
+                    # What comes before differs ("cancelled 120 flights" vs "added 40 flights"):
+                    # the figure fills another claim's slot, not this one's.
+                    continue
                 if x.kind == "year" and x.value != y.value:
                     return None  # another year is another event (an edition), not a dispute
                 if x.kind == "number" and not _same_number(x.value, y.value):
                     slots.append(Conflict("number", x.text, y.text))
                 elif x.kind in ("date", "weekday") and x.value != y.value:
                     slots.append(Conflict("date", x.text, y.text))
-        elif op == "replace" and frame >= NAME_FRAME:
+        elif op in ("replace", "delete", "insert") and _other_edition(a[i1:i2], b[j1:j2]):
+            return None
+        if op == "replace" and frame >= NAME_FRAME:
             slots.extend(_name_slot(a, b, i1, i2, j1, j2))
     if slots:
         return slots[0]
     return _negation_conflict(mine, theirs, a, b)
+
+
+def _other_edition(x: list[_Item], y: list[_Item]) -> bool:
+    """An edition or period word on one side only ("first" quarter vs "second" quarter)."""
+
+    def editions(found: list[_Item]) -> set[str]:
+        return {i.key for i in found if i.key in _EDITIONS or _ORDINAL.match(i.key)}
+
+    return editions(x) != editions(y)
 
 
 def _name_slot(
