@@ -9,7 +9,8 @@ import discord
 
 from bot.discord.check._cog import MENU_NAME, CheckCog
 from retrieval.engine import Engine
-from tests.bot.fakes import make_interaction, make_services
+from retrieval.errors import StoreError
+from tests.bot.fakes import FakeEngine, make_interaction, make_services
 
 
 def _message(content: str) -> MagicMock:
@@ -57,3 +58,16 @@ async def test_a_message_without_text_is_told_so_ephemerally(
     shown = " ".join(e.description or "" for e in sent.kwargs["embeds"])
     assert "no text to check" in shown
     assert MENU_NAME == "Check claims"
+
+
+async def test_a_store_that_is_down_is_told_to_the_member_not_raised(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    engine.fail_next = StoreError("The document store is not reachable; try again shortly.")
+    services = make_services(tmp_path, engine)
+    cog = CheckCog(MagicMock(), services)
+    interaction = make_interaction(services)
+    await cog.menu.callback(interaction, _message("Kim greeted Putin at the airport."))
+    assert [c.method for c in engine.calls] == ["check"]
+    (edit,) = interaction.edit_original_response.await_args_list  # replaces "thinking"
+    shown = " ".join(e.description or "" for e in edit.kwargs["embeds"])
+    assert "not reachable" in shown
