@@ -305,3 +305,12 @@ def test_a_stored_url_cannot_add_a_link_or_run_script() -> None:
     assert "[1] [Title 1](<https://news.example/ok%3E%29%20%5B" in sources
     assert "[2] Title 2 - 2023-11-09" in sources  # no link at all for javascript:
     assert messages[0][0].url in (None, web_url(phish))
+
+
+def test_an_undated_collection_is_said_once_in_the_listing() -> None:
+    import dataclasses
+
+    dated = [document_info("a.txt", "A"), document_info("b.txt", "B")]
+    undated = [dataclasses.replace(d, date=None) for d in dated]
+    assert present.UNDATED_COLLECTION not in all_text(sources_render.documents_listing(dated)[0])
+    assert present.UNDATED_COLLECTION in all_text(sources_render.documents_listing(undated)[0])
