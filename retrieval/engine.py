@@ -218,7 +218,10 @@ class Engine:
             context=self._context,
             dated_collection=self.store.has_dated_documents(),
         )
-        return dataclasses.replace(answer, notes=(*answer.notes, *extra))
+        added = tuple(c for note in extra for c in note.sources)  # a dispute's other side
+        return dataclasses.replace(
+            answer, notes=(*answer.notes, *extra), citations=(*answer.citations, *added)
+        )
 
     def _context(self, chunk: Chunk) -> str:
         return self.store.document_text(chunk.doc_id)

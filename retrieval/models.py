@@ -103,6 +103,9 @@ class Note:
     text: str
     citations: tuple[int, ...] = ()
     sentence: str = ""
+    # Citations the note adds to its answer: the other side of a dispute, which the answer itself
+    # did not cite. The engine appends them to the answer's citations (their numbers follow on).
+    sources: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)

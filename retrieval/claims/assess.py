@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from retrieval.claims.analysis import DocumentFacts, SentenceFacts
 from retrieval.claims.cues import hedge_cues
-from retrieval.claims.disputes import find_conflict, overlaps, topic_words
+from retrieval.claims.disputes import Conflict, find_conflict, overlaps, topic_words
 from retrieval.claims.evidence import (
     ContextFn,
     DocumentReader,
@@ -26,7 +26,6 @@ from retrieval.claims.learned import Judgement, SentenceJudge
 from retrieval.claims.notes import build_notes
 from retrieval.claims.opinion import opinion_genre, opinion_markers
 from retrieval.claims.reasons import (
-    describe_conflict,
     dispute_reason,
     documents_phrase,
     opinion_reason,
@@ -193,12 +192,14 @@ class _Run:
             )
         reporting = [e for e in evidence if not e.opinion]
         plain_docs, hedged_docs, others = self._support(sentence.text, reporting)
-        conflict = self._dispute(sentence.text, reporting)
-        if conflict is not None:
-            other_source, detail = conflict
+        found = self._dispute(sentence.text, reporting)
+        if found is not None:
+            other, conflict = found
+            other_name = display_name(other.title, other.url)
             return ClaimAssessment(
-                sentence.text, ClaimStatus.DISPUTED, dispute_reason(refs, names, other_source, detail),
-                refs, (*names, other_source),
+                sentence.text, ClaimStatus.DISPUTED,
+                dispute_reason(refs, names, other_name, conflict),
+                refs, (*names, other_name), against=other,
             )  # fmt: skip
         own_cues = hedge_cues(sentence.text)
         cited_hedged = bool(own_cues) or (bool(reporting) and all(e.hedged for e in reporting))
@@ -295,8 +296,8 @@ class _Run:
             hedged.pop(doc_id, None)
         return plain, hedged, tuple(dict.fromkeys([*plain.values(), *hedged.values()]))
 
-    def _dispute(self, claim: str, reporting: list[Evidence]) -> tuple[str, str] | None:
-        """(other document, what differs) when another document contradicts the claim."""
+    def _dispute(self, claim: str, reporting: list[Evidence]) -> tuple[Chunk, Conflict] | None:
+        """(the other document's passage, what differs) when another document contradicts it."""
         if not reporting:
             return None
         own_docs = {e.doc_id for e in reporting}
@@ -311,12 +312,12 @@ class _Run:
 
     def _first_conflict(
         self, mine: list[str], related: list[tuple[Chunk, SentenceFacts]]
-    ) -> tuple[str, str] | None:
+    ) -> tuple[Chunk, Conflict] | None:
         for chunk, facts in related:
             for text in mine:
                 if not overlaps(self.topic(text), self.topic(facts.span.text)):
                     continue
                 conflict = find_conflict(text, facts.span.text)
                 if conflict is not None:
-                    return display_name(chunk.title, chunk.url), describe_conflict(conflict)
+                    return chunk, conflict
         return None

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from retrieval.claims.evidence import display_name
 from retrieval.claims.reasons import documents_phrase
 from retrieval.claims.types import ClaimAssessment, ClaimStatus
-from retrieval.models import Citation, Note, NoteKind
+from retrieval.models import Chunk, Citation, Note, NoteKind
 
 _TIME_DEPENDENT = re.compile(
     r"\b(?:latest|newest|now|nowadays|currently|current|recent|recently|today|tonight|yesterday|so\s+far|"
@@ -55,15 +55,24 @@ def build_notes(
     a date, which is said once where the collection is listed, not on every answer."""
     notes: list[Note] = []
     seen: set[tuple[NoteKind, str]] = set()
+    extra: list[Citation] = []  # the other side of a dispute, when the answer did not cite it
     for a in assessments:
         if a.status not in _WARNINGS:
             continue
         kind = _WARNINGS[a.status]
         text = _sentence_case(a.reason)
         text = text if text.endswith((".", "!", "?", "”.")) else f"{text}."
+        refs = set(a.citations)
+        sources: tuple[Citation, ...] = ()
+        if a.against is not None:
+            other = _citation_of(a.against, [*citations, *extra])
+            refs.add(other.n)
+            if all(c.n != other.n for c in citations):
+                extra.append(other)
+                sources = (other,)
         if (kind, text) not in seen:
             seen.add((kind, text))
-            notes.append(Note(kind, text, tuple(sorted(set(a.citations))), a.sentence))
+            notes.append(Note(kind, text, tuple(sorted(refs)), a.sentence, sources))
     single = _single_source_note(assessments, citations)
     if single is not None:
         notes.append(single)
@@ -95,6 +104,25 @@ def _single_source_note(
         text = f"{len(singles)} statements each rest on a single document."
     sentence = singles[0].sentence if len(singles) == 1 else ""
     return Note(NoteKind.SINGLE_SOURCE, text, numbers, sentence)
+
+
+def _citation_of(chunk: Chunk, known: Sequence[Citation]) -> Citation:
+    """The citation quoting ``chunk``: an existing one, or the next number for a new one."""
+    for c in known:
+        if c.chunk_id and c.chunk_id == chunk.chunk_id:
+            return c
+    return Citation(
+        n=max((c.n for c in known), default=0) + 1,
+        document=chunk.source,
+        title=chunk.title,
+        url=chunk.url,
+        date=chunk.date,
+        quote=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        kind=chunk.kind,
+        chunk_id=chunk.chunk_id,
+    )
 
 
 def _documents_named(citations: Sequence[Citation]) -> tuple[str, int]:

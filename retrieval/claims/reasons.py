@@ -14,6 +14,10 @@ def describe_conflict(conflict: Conflict) -> str:
     return f"{conflict.mine} vs {conflict.theirs}"
 
 
+def _says(conflict_side: str, kind: str) -> str:
+    return conflict_side if kind == "negation" else f"says {conflict_side}"
+
+
 def quote_phrases(phrases: list[str], limit: int = 2) -> str:
     unique = list(dict.fromkeys(phrases))[:limit]
     return ", ".join(f"“{p}”" for p in unique)
@@ -80,7 +84,16 @@ def join_phrases(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def dispute_reason(refs: tuple[int, ...], names: tuple[str, ...], other: str, detail: str) -> str:
-    mine = "".join(f"[{n}]" for n in refs) or documents_phrase(list(names)) or "the cited source"
+def dispute_reason(
+    refs: tuple[int, ...], names: tuple[str, ...], other: str, conflict: Conflict
+) -> str:
+    """What each side says: "sources disagree: “A” says 500 cars; “B” says 800 cars"."""
+    mine = documents_phrase(list(names)) or "the cited source"
     other = "another document" if other == UNTITLED else other
-    return f"sources disagree: {mine} and {other} differ ({detail})"
+    if other == mine:
+        mine, other = "one passage", "another passage of it"
+    kind = conflict.kind
+    return (
+        f"sources disagree: {mine} {_says(conflict.mine, kind)}; "
+        f"{other} {_says(conflict.theirs, kind)}"
+    )

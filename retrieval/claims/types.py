@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from retrieval.models import Chunk
+
 
 class ClaimStatus(StrEnum):
     CORROBORATED = "corroborated"
@@ -23,3 +25,4 @@ class ClaimAssessment:
     reason: str
     citations: tuple[int, ...]
     sources: tuple[str, ...] = ()  # documents behind the verdict (cited or merely retrieved)
+    against: Chunk | None = None  # disputed: the other document's passage, cited in the note

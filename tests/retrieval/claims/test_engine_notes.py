@@ -60,3 +60,28 @@ def test_an_undated_collection_gets_no_date_note_on_every_answer(
     answer = mixed.answer("Why did the dock workers in Port Elm strike?")
     (note,) = [n for n in answer.notes if n.kind is NoteKind.UNDATED]
     assert note.text == "“Harbour strike” has no date."
+
+
+def test_a_dispute_cites_both_sides_and_says_what_each_says(
+    tmp_path: Path, make_engine: EngineFactory
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(
+        "---\ntitle: Harbour strike ends\ndate: 2024-03-01\n---\n"
+        "About 900 dock workers in Port Elm joined the strike over pay, the union said.",
+        encoding="utf-8",
+    )
+    (docs / "b.md").write_text(
+        "---\ntitle: Port authority figures\ndate: 2024-03-02\n---\n"
+        "About 400 dock workers in Port Elm joined the strike over pay, the port authority said.",
+        encoding="utf-8",
+    )
+    engine = make_engine()
+    engine.ingest_paths([docs])
+    answer = engine.answer("How many dock workers in Port Elm joined the strike?")
+    (note,) = [n for n in answer.notes if n.kind is NoteKind.DISPUTED]
+    assert "900" in note.text and "400" in note.text
+    assert "“Harbour strike ends”" in note.text and "“Port authority figures”" in note.text
+    cited = {c.n: c.title for c in answer.citations}
+    assert {cited[n] for n in note.citations} == {"Harbour strike ends", "Port authority figures"}

@@ -207,7 +207,12 @@ def test_sources_that_disagree_make_the_claim_disputed(
     assert "“Ministry figures”" in verdict.reason and detail in verdict.reason.lower()
     assert "b.txt" not in verdict.reason  # a title, not a file name
     notes = assessor.notes("q", sentences, citations, chunks, context=collection.context)
-    assert [n.kind for n in notes].count(NoteKind.DISPUTED) == 1
+    (disputed,) = [n for n in notes if n.kind is NoteKind.DISPUTED]
+    assert disputed.text.startswith(
+        "Sources disagree: “Munitions report” "
+    )  # says what each side says
+    assert disputed.citations == (1, 2)  # both sides cited: the other one is added as [2]
+    assert [c.document for c in disputed.sources] == ["b.txt"] and disputed.sources[0].n == 2
 
 
 def test_an_unrelated_number_elsewhere_is_not_a_dispute(assessor: ClaimAssessor) -> None:
