@@ -42,8 +42,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import CORPUS, REPO, require_corpus, save  # noqa: E402
-from retrieval.claims.learned import CUE_FEATURES, Lexicon, cue_features  # noqa: E402
+from retrieval.claims import ClaimAssessor, ClaimStatus  # noqa: E402
+from retrieval.claims.learned import (  # noqa: E402
+    CUE_FEATURES,
+    Lexicon,
+    LinearModel,
+    SentenceClassifiers,
+    SentenceJudge,
+    cue_features,
+)
 from retrieval.index.embeddings import MiniLMEmbedder  # noqa: E402
+from retrieval.models import PassageKind  # noqa: E402
 
 TRAINING = CORPUS / "claims-training"
 WEIGHTS = REPO / "retrieval" / "claims" / "claim_classifiers.json"
@@ -200,7 +209,7 @@ def threshold_for_f1(y: np.ndarray, p: np.ndarray) -> float:
 
 def choose(
     x: np.ndarray, y: np.ndarray, groups: list[str], pick: str, target: float
-) -> tuple[float, float, float, dict[str, float]]:
+) -> tuple[float, float, float, dict[str, object], np.ndarray]:
     """(l2, threshold, note threshold, out-of-fold scores) for one classifier.
 
     The note threshold is the stricter point an answer's note uses: out-of-fold precision
@@ -215,13 +224,96 @@ def choose(
         threshold = threshold_for_f1(y, oof)
         note = max(threshold, threshold_for_precision(y, oof, NOTE_PRECISION))
     scores = {**prf(y, oof, threshold), "log_loss": round(losses[l2], 4)}
-    return l2, threshold, note, {**scores, "at_note_threshold": prf(y, oof, note)}
+    return l2, threshold, note, {**scores, "at_note_threshold": prf(y, oof, note)}, oof
 
 
 def matrix(embedder: MiniLMEmbedder, examples: list[Example], words: Lexicon) -> np.ndarray:
     texts = [e.text for e in examples]
     cues = np.asarray([cue_features(t, words) for t in texts], dtype=np.float64)
     return np.hstack([vectors(embedder, texts), cues])
+
+
+def linear(model: dict[str, object], threshold: float, note: float) -> LinearModel:
+    return LinearModel(
+        np.asarray(model["weights"]), float(model["bias"]),  # type: ignore[arg-type]
+        np.asarray(model["mean"]), np.asarray(model["scale"]), threshold, note,
+    )  # fmt: skip
+
+
+def through_assessor(
+    judge: SentenceJudge,
+    examples: list[Example],
+    status: ClaimStatus,
+    modes: tuple[str, ...] = ("check", "notes"),
+) -> dict[str, dict[str, float]]:
+    """Precision and recall of one status, each example judged as a passage of its own."""
+    assessor = ClaimAssessor(judge=judge)
+    y = np.array([e.label for e in examples])
+    out = {}
+    for mode, strict in (("check", False), ("notes", True)):
+        if mode not in modes:
+            continue
+        hits = np.array(
+            [
+                assessor.classify_passage_sentence(
+                    e.text, e.text, PassageKind.ARTICLE, strict=strict
+                )
+                is status
+                for e in examples
+            ],
+            dtype=float,
+        )
+        out[mode] = prf(y, hits, 0.5)
+    return out
+
+
+class _Fixed:
+    """An embedder stand-in for scoring given probabilities (it never embeds)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.dimension = 384
+
+    def embed_batch(self, texts: object) -> np.ndarray:
+        raise AssertionError("probabilities are given")
+
+
+class _GivenJudge(SentenceJudge):
+    def __init__(self, classifiers: SentenceClassifiers, probs: dict[str, tuple[float, float]]):
+        super().__init__(_Fixed(classifiers.embedding_model), classifiers)
+        self._probs = probs
+
+    def judge(self, sentences):  # type: ignore[no-untyped-def, override]
+        return [self.verdict(s, *self._probs[s]) for s in sentences]
+
+
+def check_policy(
+    model_name: str,
+    trained: dict[str, LinearModel],
+    words: Lexicon,
+    probabilities: dict[str, tuple[float, float]],
+    hedged: list[Example],
+    subjective: list[Example],
+    precision: float,
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The check policy with the best hedge F1 + opinion F1 among those keeping hedge precision."""
+    options = []
+    for floor in (0.0, 0.1, 0.2, 0.3, 0.4):
+        for first in (True, False):
+            policy = {"rule_hedge_floor": floor, "opinion_first": first}
+            classifiers = SentenceClassifiers(
+                trained["hedge"], trained["subjective"], words, model_name, floor, first
+            )
+            judge = _GivenJudge(classifiers, probabilities)
+            h = through_assessor(judge, hedged, ClaimStatus.UNCONFIRMED, modes=("check",))
+            s = through_assessor(judge, subjective, ClaimStatus.OPINION, modes=("check",))
+            options.append({**policy, "hedge": h["check"], "opinion": s["check"]})
+    fine = [o for o in options if o["hedge"]["precision"] >= precision] or options  # type: ignore[index]
+    best = max(fine, key=lambda o: o["hedge"]["f1"] + o["opinion"]["f1"])  # type: ignore[index]
+    return {
+        "rule_hedge_floor": best["rule_hedge_floor"],
+        "opinion_first": best["opinion_first"],
+    }, options
 
 
 def serialise(
@@ -258,18 +350,24 @@ def main() -> None:
 
     report: dict[str, object] = {"lexicon_size": len(words.phrases)}
     settings: dict[str, tuple[float, float, float]] = {}
+    trained: dict[str, LinearModel] = {}
+    fold_probs: dict[str, np.ndarray] = {}
+    train_rows: dict[str, np.ndarray] = {}
     for name, train_set, test_set, pick in (
         ("hedge", wiki_train, wiki_test, "precision"),
         ("subjective", news_train, news_test, "f1"),
     ):
         x, y = matrix(embedder, train_set, words), np.array([e.label for e in train_set])
         groups = [e.group for e in train_set]
-        l2, threshold, note, oof = choose(x, y, groups, pick, args.hedge_precision)
+        l2, threshold, note, oof, oof_probs = choose(x, y, groups, pick, args.hedge_precision)
         model = train(x, y, l2)
+        fold_probs[name] = oof_probs
+        train_rows[name] = x
         xt, yt = matrix(embedder, test_set, words), np.array([e.label for e in test_set])
         probs = predict(model, xt)
         held = {**prf(yt, probs, threshold), "at_note_threshold": prf(yt, probs, note)}
         settings[name] = (l2, threshold, note)
+        trained[name] = linear(model, threshold, note)
         report[name] = {
             "l2": l2,
             "threshold": threshold,
@@ -279,12 +377,54 @@ def main() -> None:
         }
         print(f"{name}: l2={l2} threshold={threshold} out-of-fold {oof} held-out {held}")
 
+    # How check joins rules and classifiers, chosen on the training parts' out-of-fold
+    # probabilities (each sentence scored by a model that never saw it).
+    probabilities = {
+        **{
+            e.text: (float(h), float(s))
+            for e, h, s in zip(
+                wiki_train,
+                fold_probs["hedge"],
+                trained["subjective"].probabilities(train_rows["hedge"]),
+                strict=True,
+            )
+        },
+        **{
+            e.text: (float(h), float(s))
+            for e, h, s in zip(
+                news_train,
+                trained["hedge"].probabilities(train_rows["subjective"]),
+                fold_probs["subjective"],
+                strict=True,
+            )
+        },
+    }
+    policy, options = check_policy(
+        embedder.name, trained, words, probabilities, wiki_train, news_train, args.hedge_precision
+    )
+    report["check_policy"] = {"chosen": policy, "options": options}
+    print("check policy:", policy)
+    # The held-out sets once more, through the assessor as `newsbot check` and answer notes run
+    # it (rules and the train-only classifiers together): the figures a member meets.
+    judge = SentenceJudge(
+        embedder,
+        SentenceClassifiers(
+            trained["hedge"], trained["subjective"], words, embedder.name, **policy
+        ),
+    )
+    report["through_the_assessor"] = {
+        "hedged_szeged_held_out": through_assessor(judge, wiki_test, ClaimStatus.UNCONFIRMED),
+        "subjective_newssd_val": through_assessor(judge, news_test, ClaimStatus.OPINION),
+    }
+    print("through the assessor:", report["through_the_assessor"])
+
     final_words = lexicon(wiki)
     shipped: dict[str, object] = {
         "trained_on": "Szeged Uncertainty Corpus (Wikipedia) + NewsSD-ENG train/val, all of both",
         "embedding_model": embedder.name,
         "cue_features": list(CUE_FEATURES),
         "lexicon": list(final_words.phrases),
+        "check": policy,
     }
     for name, examples in (("hedge", wiki), ("subjective", [*news_train, *news_test])):
         l2, threshold, note = settings[name]

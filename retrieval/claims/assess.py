@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from retrieval.claims.analysis import DocumentFacts, SentenceFacts
-from retrieval.claims.cues import hedge_cues
+from retrieval.claims.cues import CueKind, hedge_cues
 from retrieval.claims.disputes import Conflict, find_conflict, overlaps, topic_words
 from retrieval.claims.evidence import (
     ContextFn,
@@ -24,7 +24,7 @@ from retrieval.claims.evidence import (
 )
 from retrieval.claims.learned import Judgement, SentenceJudge
 from retrieval.claims.notes import build_notes
-from retrieval.claims.opinion import opinion_genre, opinion_markers
+from retrieval.claims.opinion import opinion_genre, opinion_markers, weak_marker
 from retrieval.claims.reasons import (
     dispute_reason,
     documents_phrase,
@@ -87,31 +87,47 @@ class ClaimAssessor:
         else:
             facts = DocumentFacts.read(passage_text)
             located = facts.locate(sentence) if passage_text.strip() else ()
-        if (
-            kind is PassageKind.COMMENT
-            or opinion_genre(title, url)
-            or opinion_markers(sentence)
-            or any(f.opinion for f in located)
-        ):
+        markers = [*opinion_markers(sentence), *(m for f in located for m in f.opinion)]
+        if kind is PassageKind.COMMENT or opinion_genre(title, url):
             return ClaimStatus.OPINION
-        if hedge_cues(sentence) or any(f.cues or facts.disclaimers_covering(f) for f in located):
+        verdict = self._verdict(sentence)
+        if markers:
+            if verdict is None or not all(weak_marker(m) for m in markers):
+                return ClaimStatus.OPINION
+            if verdict.opinion:  # only a question or a bare "I": the classifier decides
+                return ClaimStatus.OPINION
+        cues = [*hedge_cues(sentence), *(c for f in located for c in f.cues)]
+        # What no training data labels: unnamed sources, "unconfirmed", a disclaimer in force.
+        unlabelled = any(c.kind is not CueKind.HEDGE for c in cues) or any(
+            facts.disclaimers_covering(f) for f in located
+        )
+        ruled = bool(cues) or unlabelled
+        if verdict is None or self.judge is None:
+            return ClaimStatus.UNCONFIRMED if ruled else ClaimStatus.SINGLE_SOURCE
+        if strict:  # answer notes: the rules' hedges as they are, the classifiers' strict points
+            if ruled:
+                return ClaimStatus.UNCONFIRMED
+            if verdict.opinion_note:
+                return ClaimStatus.OPINION
+            hedged = verdict.hedged and not verdict.possibility
+            return ClaimStatus.UNCONFIRMED if hedged else ClaimStatus.SINGLE_SOURCE
+        # check: a source's own hedge ("reportedly") outranks the opinion classifier unless that
+        # is sure (its strict point); between the two classifiers, the trained policy decides.
+        policy = self.judge.classifiers
+        if unlabelled:
             return ClaimStatus.UNCONFIRMED
-        return self._learned_status(sentence, strict)
+        if verdict.opinion_note:
+            return ClaimStatus.OPINION
+        if ruled and verdict.hedge >= policy.rule_hedge_floor:
+            return ClaimStatus.UNCONFIRMED
+        if verdict.opinion and (policy.opinion_first or not verdict.hedged):
+            return ClaimStatus.OPINION
+        return ClaimStatus.UNCONFIRMED if verdict.hedged else ClaimStatus.SINGLE_SOURCE
 
-    def _learned_status(self, sentence: str, strict: bool) -> ClaimStatus:
+    def _verdict(self, sentence: str) -> Judgement | None:
         if self.judge is None or not sentence.strip():
-            return ClaimStatus.SINGLE_SOURCE
-        (verdict,) = self.judge.judge([" ".join(sentence.split())])
-        if strict:
-            return (
-                ClaimStatus.OPINION
-                if verdict.opinion_note
-                else ClaimStatus.UNCONFIRMED
-                if verdict.hedged and not verdict.possibility
-                else ClaimStatus.SINGLE_SOURCE
-            )
-        kinds = {"opinion": ClaimStatus.OPINION, "unconfirmed": ClaimStatus.UNCONFIRMED}
-        return kinds.get(verdict.kind, ClaimStatus.SINGLE_SOURCE)
+            return None
+        return self.judge.judge([" ".join(sentence.split())])[0]
 
     # --- whole answers ---------------------------------------------------------------------------
 

@@ -139,6 +139,11 @@ class SentenceClassifiers:
     subjective: LinearModel
     lexicon: Lexicon
     embedding_model: str
+    # How ``check`` joins rules and classifiers (chosen in training on out-of-fold predictions):
+    # a rule's hedge cue counts when the hedge probability is at least ``rule_hedge_floor``, and
+    # with ``opinion_first`` the opinion classifier outranks the hedge classifier (never a rule).
+    rule_hedge_floor: float = 0.0
+    opinion_first: bool = True
 
     def rows(self, sentences: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         cues = np.asarray([cue_features(s, self.lexicon) for s in sentences], dtype=np.float64)
@@ -148,11 +153,14 @@ class SentenceClassifiers:
     def from_mapping(cls, data: Mapping[str, object]) -> SentenceClassifiers:
         if tuple(data["cue_features"]) != CUE_FEATURES:  # type: ignore[arg-type]
             raise ValueError("claim classifier weights were trained on other features")
+        check: Mapping[str, object] = data.get("check", {})  # type: ignore[assignment]
         return cls(
             LinearModel.from_mapping(data["hedge"]),  # type: ignore[arg-type]
             LinearModel.from_mapping(data["subjective"]),  # type: ignore[arg-type]
             Lexicon(tuple(data["lexicon"])),  # type: ignore[arg-type]
             str(data["embedding_model"]),
+            float(check.get("rule_hedge_floor", 0.0)),  # type: ignore[arg-type]
+            bool(check.get("opinion_first", True)),
         )
 
     @classmethod
@@ -177,7 +185,6 @@ class Judgement:
     opinion_note: bool  # at the note threshold, and not a mere possibility ("could spell trouble")
     cues: tuple[Cue, ...]  # what a member is shown for a hedge the rules did not name
     possibility: bool  # every cue it holds speaks of what may come ("could", "if"), not of a fact
-    kind: str  # "opinion", "unconfirmed" or "": when both fire, the one further past its threshold
 
 
 class SentenceJudge:
@@ -199,6 +206,10 @@ class SentenceJudge:
         self._seen: dict[str, Judgement] = {}  # the same passages come back question after question
         self._cache = cache
 
+    @property
+    def classifiers(self) -> SentenceClassifiers:
+        return self._classifiers
+
     def judge(self, sentences: Sequence[str]) -> list[Judgement]:
         missing = list(dict.fromkeys(s for s in sentences if s not in self._seen))
         if missing:
@@ -216,6 +227,10 @@ class SentenceJudge:
             return [self._seen.get(s) or found[s] for s in sentences]
         return [self._seen[s] for s in sentences]
 
+    def verdict(self, text: str, hedge: float, subjective: float) -> Judgement:
+        """The judgement for given probabilities (training scores out-of-fold ones with it)."""
+        return self._verdict(text, hedge, subjective)
+
     def _verdict(self, text: str, hedge: float, subjective: float) -> Judgement:
         hedged = hedge >= self._classifiers.hedge.threshold
         words = self._classifiers.lexicon.find(text)
@@ -229,19 +244,12 @@ class SentenceJudge:
         )
         possibility = bool(words) and all(w in _POSSIBILITY for w in words)
         model = self._classifiers.subjective
-        opinion = subjective >= model.threshold
-        if opinion and hedged:
-            further = subjective - model.threshold >= hedge - self._classifiers.hedge.threshold
-            kind = "opinion" if further else "unconfirmed"
-        else:
-            kind = "opinion" if opinion else "unconfirmed" if hedged else ""
         return Judgement(
             hedge,
             subjective,
             hedged,
-            opinion,
+            subjective >= model.threshold,
             subjective >= model.note_threshold and not possibility,
             cues,
             possibility,
-            kind,
         )

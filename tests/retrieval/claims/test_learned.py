@@ -55,7 +55,7 @@ def test_opinion_wording_without_a_rule_marker_is_opinion(judge: SentenceJudge) 
     (verdict,) = judge.judge(
         ["This reckless budget is a disgrace and an insult to every taxpayer."]
     )
-    assert verdict.opinion and verdict.opinion_note and verdict.kind == "opinion"
+    assert verdict.opinion and verdict.opinion_note
 
 
 def test_a_possibility_is_not_noted_as_unconfirmed_in_an_answer(judge: SentenceJudge) -> None:
