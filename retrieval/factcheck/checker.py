@@ -106,15 +106,21 @@ class ClaimChecker:
         return CheckedSentence(sentence, kind, self._cues(sentence, kind), corroborating, disputing)
 
     def _cues(self, sentence: str, kind: str) -> tuple[str, ...]:
-        """The words behind the kind: the rules' cues, else what the classifiers point at."""
-        found = [c.phrase for c in hedge_cues(sentence)] + list(opinion_markers(sentence))
+        """The words behind the kind (none for a plain report): the rules' cues of that kind,
+        else what the classifiers point at."""
+        if kind == "reported":
+            return ()
+        if kind == "unconfirmed":
+            found = [c.phrase for c in hedge_cues(sentence)]
+        else:
+            found = list(opinion_markers(sentence))
         judge = self._assessor.judge
-        if not found and kind != "reported" and judge is not None:
+        if not found and judge is not None:
             (verdict,) = judge.judge([sentence])
-            if kind == "unconfirmed":
-                found = [c.phrase for c in verdict.cues]
-            else:
-                found = ["subjective wording"]
+            found = [c.phrase for c in verdict.cues] if kind == "unconfirmed" else []
+            found = found or [
+                "uncertain wording" if kind == "unconfirmed" else "subjective wording"
+            ]
         return tuple(dict.fromkeys(found))
 
     def _evidence(

@@ -88,3 +88,14 @@ def test_an_empty_store_checks_without_backing(make_engine: EngineFactory) -> No
     fresh = make_engine()  # nothing ingested: ensure_documents is never called
     (checked,) = fresh.check("Nothing is stored yet, so nothing backs this sentence.")
     assert checked.kind == "reported" and checked.corroborated_by == ()
+
+
+def test_a_question_or_a_bare_first_person_is_not_opinion_by_itself(engine: Engine) -> None:
+    research, question, view = engine.check(
+        "In my research, I found only six cases of the disease in the region. "
+        "What does this mean for the talks? "
+        "I think this is a disgrace and the minister should resign."
+    )
+    assert (research.kind, research.cues) == ("reported", ())
+    assert question.kind == "reported"
+    assert view.kind == "opinion" and "I think" in view.cues
