@@ -1,4 +1,4 @@
-"""The ``newsbot`` command line: ingest, ask, summary, check, documents and run.
+"""The ``newsbot`` command line: ingest, ask, summary, check, remove, documents and run.
 
 Results go to stdout (plain JSON with ``--json``, so scripts can read it); progress and notices go to
 stderr. The engine is built here from settings, once per invocation.
@@ -18,6 +18,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
@@ -34,7 +35,7 @@ from retrieval.contract import (
     refusal_to_json,
     summary_to_json,
 )
-from retrieval.errors import NewsbotError, QuestionError, StoreError
+from retrieval.errors import DocumentError, NewsbotError, QuestionError, StoreError
 from retrieval.interfaces import EngineAPI
 from retrieval.models import SearchFilters, SummaryKind, SummaryRequest
 
@@ -274,6 +275,23 @@ def check(
         sys.stdout.write(json.dumps(check_to_json(sentences), ensure_ascii=False) + "\n")
     else:
         Console(highlight=False).print(render_check(sentences))
+
+
+@app.command()
+def remove(
+    document: Annotated[str, typer.Argument(help="Its name as `documents` lists it, title or id.")],
+    store: StoreOption = None,
+) -> None:
+    """Remove exactly one document; a name several documents share is refused, listing them."""
+    try:
+        doc = _engine(_settings(store)).remove_document(document)
+    except DocumentError as exc:
+        Console(stderr=True).print(f"[yellow]{escape(str(exc))}[/]", highlight=False)
+        raise typer.Exit(1) from None
+    except NewsbotError as exc:
+        _fail(str(exc))
+    title = f" “{shown(doc.title)}”" if doc.title and doc.title != doc.source else ""
+    Console(highlight=False).print(f"Removed {shown(doc.source)}{title} ({doc.chunks} passages).")
 
 
 @app.command()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from retrieval.answer.extractive import ExtractiveAnswerer, abstention
-from retrieval.errors import ConfigurationError, QuestionError
+from retrieval.errors import ConfigurationError, DocumentError, QuestionError
 from retrieval.factcheck import CheckedSentence, ClaimChecker
 from retrieval.index.chroma import store_errors
 from retrieval.index.search import HybridSearcher
@@ -37,6 +37,7 @@ from retrieval.uploads import check_upload, check_upload_bytes
 Notify = Callable[[str], None]
 
 
+_CANDIDATES = 10  # an ambiguous name lists this many documents
 _MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>")
 _UNDECODED = re.compile("[\ud800-\udfff]")
 
@@ -285,15 +286,38 @@ class Engine:
         self.store.warm()
         return report
 
-    def remove_document(self, source: str) -> bool:
-        """Remove a document by its source name or title; False when nothing matched."""
-        matches = self.store.find_documents(source)
+    def find_document(self, name: str) -> DocumentInfo:
+        """The one document called ``name`` (its name, title or id), else :class:`DocumentError`.
+
+        A bare file name ("001.txt") that several folders hold is ambiguous: the error lists
+        the candidates with their names and ids instead of picking one.
+        """
+        matches = self.store.find_documents(name)
+        wanted = name.strip().lower()
+        if not matches and wanted:
+            matches = [
+                d for d in self.documents() if d.source.rsplit("/", 1)[-1].lower() == wanted
+            ]
         if not matches:
-            return False
-        self.store.delete_documents([d.doc_id for d in matches])
-        self._drop_unused_uploads({d.origin for d in matches})
+            raise DocumentError(f"No document is called “{name.strip()}”.")
+        if len(matches) > 1:
+            shown = "; ".join(
+                f"{d.source} (“{d.title}”, id {d.doc_id})" for d in matches[:_CANDIDATES]
+            )
+            more = f"; and {len(matches) - _CANDIDATES} more" if len(matches) > _CANDIDATES else ""
+            raise DocumentError(
+                f"“{name.strip()}” names {len(matches)} documents: {shown}{more}. "
+                "Give the document's full name or its id."
+            )
+        return matches[0]
+
+    def remove_document(self, name: str) -> DocumentInfo:
+        """Remove exactly one document (see :meth:`find_document`) and return what it was."""
+        doc = self.find_document(name)
+        self.store.delete_documents([doc.doc_id])
+        self._drop_unused_uploads({doc.origin})
         self.store.warm()
-        return True
+        return doc
 
     def _drop_unused_uploads(self, origins: set[str]) -> None:
         """Delete uploaded files that no stored document comes from any more.

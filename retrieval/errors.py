@@ -39,5 +39,9 @@ class UploadError(NewsbotError, ValueError):
     """An uploaded file that cannot become a document (type, size, not text)."""
 
 
+class DocumentError(NewsbotError, LookupError):
+    """No document, or more than one, goes by the name given; the message lists the candidates."""
+
+
 class ConfigurationError(NewsbotError, ValueError):
     """A setting or bundled resource (such as the prompts folder) is unusable."""

@@ -14,6 +14,7 @@ from bot.discord.check import setup as setup_check
 from bot.discord.errors import handle_error
 from bot.discord.services import NO_MENTIONS, BotServices
 from bot.discord.sources import setup as setup_sources
+from bot.discord.sources.views import RemoveDocumentButton
 from bot.discord.summary import setup as setup_summary
 from bot.discord.summary.views import PostSummaryButton
 
@@ -29,7 +30,7 @@ def make_intents(*, message_content: bool) -> discord.Intents:
 
 
 # Buttons re-created from their custom_id after a restart (discord.py's DynamicItem).
-PERSISTENT_ITEMS = (SourcesButton, FeedbackButton, PostSummaryButton)
+PERSISTENT_ITEMS = (SourcesButton, FeedbackButton, PostSummaryButton, RemoveDocumentButton)
 
 
 # What the bot needs and nothing more (the README's Discord set-up explains each one).

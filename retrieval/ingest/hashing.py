@@ -31,11 +31,14 @@ def content_hash_for(
     url: str | None,
     date: dt.date | None,
     blocks: Iterable[Block] = (),
+    source: str = "",
 ) -> str:
-    """Changes whenever anything a chunk carries changes, including where comment blocks begin."""
+    """Changes whenever anything a chunk carries changes, including where comment blocks begin
+    and the name the document is known by (a store written when documents were named by bare
+    file name is rewritten with their unique names on the next ingest of the same folders)."""
     layout = ",".join(f"{block.kind.value}@{block.start}" for block in blocks)
     return _digest(
-        [text, title, url or "", date.isoformat() if date else "", layout],
+        [text, title, url or "", date.isoformat() if date else "", layout, source],
         64,
     )
 

@@ -80,19 +80,30 @@ def is_supported(name: str) -> bool:
 
 
 def iter_files(paths: Sequence[Path], refused: list[tuple[str, str]] | None = None) -> list[Path]:
+    """The files ``named_files`` finds, without their names."""
+    return [file for file, _ in named_files(paths, refused)]
+
+
+def named_files(
+    paths: Sequence[Path], refused: list[tuple[str, str]] | None = None
+) -> list[tuple[Path, str]]:
     """Expand folders (recursively, sorted) into supported files; explicit files are kept as given.
 
     An explicitly named file of an unsupported type is kept so that ``load_paths`` can report it;
     inside folders such files are passed over silently (folders hold READMEs and licences). A link
     inside a folder that leads out of it (``news/passwd.txt -> /etc/passwd``) is not followed: it
     goes to ``refused`` with its reason. Naming a file yourself is consent; finding it is not.
+
+    Each file comes with the name its document is known by: its path inside the folder given
+    (``business/001.txt``), or its file name when given itself. BBC has 513 names for 2,225 files:
+    by bare file name, removing "001.txt" removed five articles.
     """
-    files: list[Path] = []
+    files: list[tuple[Path, str]] = []
     seen: set[Path] = set()  # a file named twice (or inside a folder also given) loads once
     for path in paths:
         if path.is_dir():
             root = path.resolve()
-            found = []
+            found: list[tuple[Path, str]] = []
             for p in sorted(path.rglob("*")):
                 if not (p.is_file() and is_supported(p.name)):
                     continue
@@ -100,14 +111,14 @@ def iter_files(paths: Sequence[Path], refused: list[tuple[str, str]] | None = No
                     if refused is not None:
                         refused.append((str(p), "a link that leads out of the folder"))
                     continue
-                found.append(p)
+                found.append((p, p.relative_to(path).as_posix()))
         else:
-            found = [path]
-        for file in found:
+            found = [(path, path.name)]
+        for file, name in found:
             key = file.resolve()
             if key not in seen:
                 seen.add(key)
-                files.append(file)
+                files.append((file, name))
     return files
 
 
@@ -119,7 +130,7 @@ def load_paths(paths: Sequence[Path], *, max_file_bytes: int | None = None) -> L
     """
     documents: list[Document] = []
     skipped: list[tuple[str, str]] = []
-    for path in iter_files(paths, skipped):
+    for path, document_name in named_files(paths, skipped):
         name = str(path)
         if not is_supported(path.name):
             skipped.append((name, f"unsupported file type {suffix_of(path.name) or '(none)'}"))
@@ -141,12 +152,14 @@ def load_paths(paths: Sequence[Path], *, max_file_bytes: int | None = None) -> L
             skipped.append((name, f"{reason}: {error.strerror or error}"))
             continue
         try:
-            result = parse_bytes(path.name, data, origin=str(path.resolve()))
+            result = parse_bytes(document_name, data, origin=str(path.resolve()))
         except LoadError as error:
-            skipped.append((name, _reason(error, path.name)))
+            skipped.append((name, _reason(error, document_name)))
             continue
         documents.extend(result.documents)
-        skipped.extend((f"{name}{label[len(path.name) :]}", why) for label, why in result.skipped)
+        skipped.extend(
+            (f"{name}{label[len(document_name) :]}", why) for label, why in result.skipped
+        )
     return LoadResult(documents, skipped)
 
 
@@ -323,6 +336,6 @@ def _build(raw: _Raw) -> Document:
         blocks=blocks,
         origin=raw.origin,
         content_hash=content_hash_for(
-            text=text, title=title, url=url, date=raw.date, blocks=blocks
+            text=text, title=title, url=url, date=raw.date, blocks=blocks, source=raw.source
         ),
     )

@@ -24,6 +24,7 @@ from bot.discord.feedback import FeedbackStore
 from bot.discord.services import BotServices
 from bot.settings import BotSettings
 from retrieval.engine import clean_question
+from retrieval.errors import DocumentError
 from retrieval.factcheck import CheckedSentence
 from retrieval.interfaces import EngineAPI
 from retrieval.models import (
@@ -156,11 +157,18 @@ class FakeEngine(EngineAPI):
         self._record("ingest_bytes", name, data)
         return self.ingest_reports.popleft()
 
-    def remove_document(self, source: str) -> bool:
-        self._record("remove_document", source)
-        before = len(self._documents)
-        self._documents = [d for d in self._documents if source not in (d.source, d.title)]
-        return len(self._documents) < before
+    def find_document(self, name: str) -> DocumentInfo:
+        self._record("find_document", name)
+        found = [d for d in self._documents if name in (d.source, d.title, d.doc_id)]
+        if len(found) != 1:
+            raise DocumentError(f"“{name}” names {len(found)} documents.")
+        return found[0]
+
+    def remove_document(self, name: str) -> DocumentInfo:
+        self._record("remove_document", name)
+        doc = self.find_document(name)
+        self._documents = [d for d in self._documents if d.doc_id != doc.doc_id]
+        return doc
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]

@@ -100,7 +100,10 @@ def test_readable_output_lists_sources_and_ingest_reports_a_summary_line(tmp_pat
     assert "Sources" in asked.output and "[1]" in asked.output
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["ask"], ["summary"], ["documents"], ["run"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["ingest"], ["ask"], ["summary"], ["check"], ["remove"], ["documents"], ["run"]],
+)
 def test_help_everywhere(command: list[str]) -> None:
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0

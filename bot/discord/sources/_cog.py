@@ -14,7 +14,13 @@ from discord.ext import commands
 
 from bot.discord.moderation import MODERATORS, ModeratorCog, actor
 from bot.discord.services import NO_MENTIONS, BotServices
-from bot.discord.sources.render import code, documents_listing, ingest_result_text
+from bot.discord.sources.render import (
+    code,
+    documents_listing,
+    ingest_result_text,
+    removal_preview,
+)
+from bot.discord.sources.views import remove_view
 from retrieval.uploads import human_size
 
 log = logging.getLogger(__name__)
@@ -77,18 +83,18 @@ class SourcesCog(ModeratorCog):
         )
 
     @sources.command(name="remove", description="Remove a document from the collection")
-    @app_commands.describe(name="The document's title or file name")
+    @app_commands.describe(name="The document's title or name")
     async def remove(self, interaction: discord.Interaction, name: str) -> None:
+        """Shows the one document the name picks, with a Remove button; nothing goes before it
+        is clicked. A name that picks none or several is answered by the error path."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        log.info("moderator action: /sources remove %r, by %s", name, actor(interaction))
-        removed = await asyncio.to_thread(self.services.engine.remove_document, name)
-        self.services.documents.invalidate()
-        text = (
-            f"🗑️ Removed {code(name)} from the collection."
-            if removed
-            else f"I couldn't find a document called {code(name)}."
+        log.info("moderator action: /sources remove %r (preview), by %s", name, actor(interaction))
+        doc = await asyncio.to_thread(self.services.engine.find_document, name)
+        await interaction.edit_original_response(
+            content=f"Remove this document? {removal_preview(doc)}",
+            view=remove_view(doc.doc_id),
+            allowed_mentions=NO_MENTIONS,
         )
-        await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
 
     @remove.autocomplete("name")
     async def _remove_names(

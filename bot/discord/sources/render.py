@@ -26,6 +26,12 @@ def ingest_result_text(name: str, report: IngestReport) -> str:
     return f"⚠️ {code(name)} produced no documents (is it empty?)."
 
 
+def removal_preview(doc: DocumentInfo) -> str:
+    """What a moderator confirms: the title, the unique name, the date and how much goes."""
+    title = f"“{escape(doc.title)}” " if doc.title and doc.title != doc.source else ""
+    return f"{title}{code(doc.source)}, {format_date(doc.date)}, {doc.chunks} passages."
+
+
 def document_line(doc: DocumentInfo) -> str:
     title = f" - {doc.title}" if doc.title and doc.title != doc.source else ""
     return f"{doc.source}{title} ({format_date(doc.date)}, {doc.chunks} chunks)"

@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.discord.services import BotServices
 from bot.discord.sources._cog import SourcesCog
+from bot.discord.sources.views import RemoveDocumentButton
 from bot.discord.summary._cog import SummaryCog
 from bot.discord.summary.views import PostSummaryButton
 from retrieval.models import IngestReport, SummaryKind
@@ -243,12 +244,24 @@ async def test_sources_remove_and_list(tmp_path: Path) -> None:
     services = make_services(tmp_path, engine)
     cog = sources_cog(services)
 
-    removed = make_interaction(services, manage_messages=True)
-    await invoke(cog.remove, cog, removed, name="Alpha")
-    assert removed.edit_original_response.await_args.kwargs["content"].startswith("🗑️ Removed")
+    preview = make_interaction(services, manage_messages=True)
+    await invoke(cog.remove, cog, preview, name="Alpha")
+    shown = preview.edit_original_response.await_args.kwargs
+    assert shown["content"] == "Remove this document? “Alpha” `a.txt`, 2023-11-01, 3 passages."
+    assert engine.calls_to("remove_document") == []  # nothing goes before the click
+    (button,) = shown["view"].children
+    assert button.custom_id == "newsbot:remove:a.txt"
+
+    click = make_interaction(services, manage_messages=True)
+    await RemoveDocumentButton("a.txt").callback(click)
+    assert [c.args for c in engine.calls_to("remove_document")] == [("a.txt",)]
+    done = click.response.edit_message.await_args.kwargs
+    assert done["content"] == "🗑️ Removed `a.txt` from the collection." and done["view"] is None
+
     missing = make_interaction(services, manage_messages=True)
     await invoke(cog.remove, cog, missing, name="Gamma")
-    assert "couldn't find" in missing.edit_original_response.await_args.kwargs["content"]
+    told = missing.edit_original_response.await_args.kwargs["embeds"]
+    assert "Gamma" in " ".join(e.description or "" for e in told)
 
     listing = make_interaction(services, manage_messages=True)
     await invoke(cog.list_documents, cog, listing)
@@ -271,3 +284,12 @@ async def test_sources_commands_refuse_non_moderators(tmp_path: Path) -> None:
         assert interaction.response.send_message.await_args.kwargs["ephemeral"] is True
         interaction.response.defer.assert_not_awaited()
     assert engine.calls == []
+
+
+async def test_the_remove_button_checks_the_moderator_again(tmp_path: Path) -> None:
+    engine = FakeEngine([document_info("a.txt", "Alpha")])
+    services = make_services(tmp_path, engine)
+    click = make_interaction(services, manage_messages=False)
+    await RemoveDocumentButton("a.txt").callback(click)
+    assert engine.calls_to("remove_document") == []
+    assert click.response.send_message.await_args.kwargs["ephemeral"] is True

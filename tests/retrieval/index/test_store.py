@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.engine import Engine
-from retrieval.errors import EmbeddingMismatchError, StoreError
+from retrieval.errors import DocumentError, EmbeddingMismatchError, StoreError
 from retrieval.index.chroma import make_client
 from retrieval.index.embeddings import WordLlamaEmbedder
 from retrieval.index.lexical import LexicalIndex
@@ -133,8 +133,9 @@ def test_uploads_are_kept_survive_prune_and_can_be_removed(
         engine.ingest_bytes("broken.md", b"")
     assert not (tmp_path / "store" / "uploads" / "broken.md").exists()
 
-    assert engine.remove_document("no such document") is False
-    assert engine.remove_document("harbour festival") is True
+    with pytest.raises(DocumentError, match="No document is called “no such document”"):
+        engine.remove_document("no such document")
+    assert engine.remove_document("harbour festival").title == "Harbour festival"
     assert engine.documents() == [] and not kept.exists()
 
 
@@ -341,3 +342,44 @@ def test_a_document_cut_off_mid_write_is_not_unchanged_and_is_repaired(
         newsbot_store=store_dir, newsbot_chunk_size=120, newsbot_chunk_overlap=0
     ).ingest_paths([docs])
     assert settled.unchanged == 1 and settled.added == 0
+
+
+def test_documents_in_folders_are_named_by_their_path_and_removed_one_at_a_time(
+    tmp_path: Path, make_engine: EngineFactory
+) -> None:
+    """BBC's 2,225 articles go by 513 bare file names: ``001.txt`` was five documents."""
+    corpus = tmp_path / "bbc"
+    for section, text in (("business", "Oil prices rose sharply."), ("sport", "City won the cup.")):
+        (corpus / section).mkdir(parents=True)
+        (corpus / section / "001.txt").write_text(f"{section.title()} news\n\n{text}\n")
+    engine = make_engine()
+    engine.ingest_paths([corpus])
+    assert sorted(d.source for d in engine.documents()) == ["business/001.txt", "sport/001.txt"]
+
+    with pytest.raises(DocumentError) as ambiguous:
+        engine.remove_document("001.txt")
+    message = str(ambiguous.value)
+    assert "names 2 documents" in message and "business/001.txt" in message
+    assert "sport/001.txt" in message and "id " in message
+    assert len(engine.documents()) == 2  # nothing removed
+
+    gone = engine.remove_document("sport/001.txt")
+    assert gone.source == "sport/001.txt"
+    assert [d.source for d in engine.documents()] == ["business/001.txt"]
+    only = SearchFilters(documents=("business/001.txt",))
+    assert {p.chunk.source for p in engine.searcher.search("oil prices", filters=only)} == {
+        "business/001.txt"
+    }
+
+
+def test_a_store_named_by_bare_file_names_is_renamed_by_ingesting_again(
+    tmp_path: Path, make_engine: EngineFactory
+) -> None:
+    corpus = tmp_path / "news"
+    (corpus / "a").mkdir(parents=True)
+    (corpus / "a" / "x.txt").write_text("Harbour news\n\nThe harbour reopened on Monday.\n")
+    engine = make_engine()
+    engine.ingest_paths([corpus / "a" / "x.txt"])  # given by itself: named x.txt
+    assert [d.source for d in engine.documents()] == ["x.txt"]
+    again = engine.ingest_paths([corpus])  # found in a folder: named by its path there
+    assert again.added == 1 and [d.source for d in engine.documents()] == ["a/x.txt"]
