@@ -295,9 +295,7 @@ class Engine:
         matches = self.store.find_documents(name)
         wanted = name.strip().lower()
         if not matches and wanted:
-            matches = [
-                d for d in self.documents() if d.source.rsplit("/", 1)[-1].lower() == wanted
-            ]
+            matches = [d for d in self.documents() if d.source.rsplit("/", 1)[-1].lower() == wanted]
         if not matches:
             raise DocumentError(f"No document is called “{name.strip()}”.")
         if len(matches) > 1:
