@@ -22,15 +22,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from bot.check_lines import check_lines
+from bot.check_lines import run_check
 from bot.present import UNDATED_COLLECTION, format_date
 from bot.settings import BotSettings
-from bot.terminal import render_answer, render_check, render_summary, shown
+from bot.terminal import render_answer, render_summary, shown
 from bot.wiring import build_engine
 from retrieval.contract import (
     answer_to_json,
-    check_error_to_json,
-    check_to_json,
     document_to_json,
     refusal_to_json,
     summary_to_json,
@@ -83,7 +81,9 @@ def _engine(settings: BotSettings) -> EngineAPI:
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(
+        f"[bold red]error:[/] {escape(message)}", highlight=False
+    )
     raise typer.Exit(code)
 
 
@@ -121,7 +121,10 @@ def ingest(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = engine.ingest_paths(paths, prune=prune, progress=progress)
+        try:
+            report = engine.ingest_paths(paths, prune=prune, progress=progress)
+        except NewsbotError as exc:  # the store is another process's to write, or is down
+            _fail(str(exc), 1)
     for name, reason in report.skipped:
         err.print(f"[yellow]skipped[/] {shown(name)}: {shown(reason)}", highlight=False)
     err.print(
@@ -256,25 +259,10 @@ def check(
     engine = _engine(_settings(store))
     engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
     try:
-        if as_json and text == "-":
-            for row, _failed in check_lines(engine, sys.stdin):  # a bad line's error is its row
-                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-                sys.stdout.flush()
-            return
-        given = sys.stdin.read() if text == "-" else text
-        sentences = engine.check(given)
-    except (QuestionError, StoreError) as exc:
-        if as_json:
-            sys.stdout.write(json.dumps(check_error_to_json(str(exc), 1)) + "\n")
-        else:
-            err.print(f"[yellow]{exc}[/]", highlight=False)
-        raise typer.Exit(1) from None
+        code = run_check(engine, text, as_json=as_json, out=Console(highlight=False), err=err)
     except NewsbotError as exc:
         _fail(str(exc))
-    if as_json:
-        sys.stdout.write(json.dumps(check_to_json(sentences), ensure_ascii=False) + "\n")
-    else:
-        Console(highlight=False).print(render_check(sentences))
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -332,6 +320,10 @@ def run(store: StoreOption = None) -> None:
         _fail(problem)
     err = Console(stderr=True)
     engine = _engine(settings)
+    try:  # the bot writes (/sources add): it is the store's one writer while it runs
+        engine.claim_writer("newsbot run")
+    except NewsbotError as exc:
+        _fail(str(exc), 1)
     engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
     raise typer.Exit(run_bot(settings, engine))
 

@@ -27,6 +27,7 @@ from retrieval.index.embeddings import (
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import HybridSearcher
 from retrieval.index.store import ChunkStore
+from retrieval.index.writer_lock import NoLock, WriterLock
 from retrieval.ingest.pipeline import Ingestor
 from retrieval.interfaces import Embedder, StreamingAnswerer
 from retrieval.settings import Settings
@@ -67,6 +68,8 @@ def build_engine(
         embedder,
         collection=settings.newsbot_collection,
         sidecar_dir=settings.newsbot_store / "lexical",
+        # A Chroma server takes many writers; an embedded store one at a time.
+        lock=NoLock() if settings.chroma_host else WriterLock(settings.newsbot_store),
     )
     searcher = HybridSearcher(store, max_per_document=settings.newsbot_max_per_document)
     # Corroboration compares many sentence pairs per answer: the static model keeps notes within

@@ -110,6 +110,10 @@ class Engine:
         self._max_upload = max_upload_bytes
 
     # -- set-up ------------------------------------------------------------------------------
+    def claim_writer(self, holder: str) -> None:
+        """Hold the store's writer lock from now on (StoreError naming the holder otherwise)."""
+        self.store.claim_writer(holder)
+
     def ensure_documents(self, notify: Notify | None = None) -> IngestReport | None:
         """Make the store ready to answer before the first question arrives.
 

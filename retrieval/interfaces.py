@@ -123,6 +123,10 @@ class EngineAPI(Protocol):
 
     def documents(self) -> list[DocumentInfo]: ...
 
+    def claim_writer(self, holder: str) -> None:
+        """Become the store's one writer (``newsbot run`` does at start)."""
+        ...
+
     def ensure_documents(self, notify: Callable[[str], None] | None = None) -> IngestReport | None:
         """Get the store ready for the first question (the bundled documents on an empty one)."""
         ...

@@ -18,6 +18,7 @@ from retrieval.index.chroma import ChromaCollection, chroma_where, chunk_from_re
 from retrieval.index.lexical import LexicalIndex
 from retrieval.index.sentence_vectors import SentenceVectors, StoredSentence
 from retrieval.index.sidecars import Sidecars, SidecarSet
+from retrieval.index.writer_lock import NoLock, WriterLock
 from retrieval.interfaces import Embedder
 from retrieval.models import Chunk, Document, DocumentInfo, SearchFilters
 
@@ -26,15 +27,26 @@ class ChunkStore:
     """Reads and writes chunks; searches them densely (Chroma) and lexically (the sidecars)."""
 
     def __init__(
-        self, client: ClientAPI, embedder: Embedder, *, collection: str, sidecar_dir: Path
+        self,
+        client: ClientAPI,
+        embedder: Embedder,
+        *,
+        collection: str,
+        sidecar_dir: Path,
+        lock: WriterLock | NoLock | None = None,
     ) -> None:
         self._embedder = embedder
+        self._lock = lock or NoLock()
         self._chroma = ChromaCollection(client, embedder, name=collection)
         self._sentences = SentenceVectors(client, embedder, collection=collection)
         self._sidecars = Sidecars(
             sidecar_dir, collection, lambda vectors: self._chroma.records(vectors=vectors)
         )
         self._query_vector: tuple[str, np.ndarray] | None = None
+
+    def claim_writer(self, holder: str) -> None:
+        """Become this store's one writer now (the bot does at start), not at the first write."""
+        self._lock.claim(holder)
 
     @property
     def embedding_model(self) -> str:
@@ -63,6 +75,7 @@ class ChunkStore:
         """
         if not items:
             return 0
+        self._lock.claim()
         for doc, _ in items:
             self._chroma.delete_where({"doc_id": doc.doc_id})
             self._sentences.delete({"doc_id": doc.doc_id})
@@ -77,6 +90,7 @@ class ChunkStore:
         ids = list(doc_ids)
         if not ids:
             return 0
+        self._lock.claim()
         if self._chroma.delete_where({"doc_id": {"$in": ids}}):
             self._chroma.bump_revision()
         self._sentences.delete({"doc_id": {"$in": ids}})
