@@ -94,6 +94,24 @@ class Citation:
     kind: PassageKind = PassageKind.ARTICLE
     chunk_id: str = ""
 
+    @classmethod
+    def of(cls, n: int, chunk: Chunk, start: int = 0, end: int | None = None) -> Citation:
+        """Citation ``[n]`` quoting ``chunk`` (or the part ``start:end`` of its text)."""
+        stop = len(chunk.text) if end is None else end
+        quote = chunk.text if (start, stop) == (0, len(chunk.text)) else chunk.text[start:stop]
+        return cls(
+            n=n,
+            document=chunk.source,
+            title=chunk.title,
+            url=chunk.url,
+            date=chunk.date,
+            quote=quote,
+            start=chunk.start + start,
+            end=chunk.start + stop,
+            kind=chunk.kind,
+            chunk_id=chunk.chunk_id,
+        )
+
 
 @dataclass(frozen=True)
 class Note:

@@ -11,19 +11,7 @@ from retrieval.models import Citation, Passage, PassageKind
 
 def citation_for(n: int, passage: Passage) -> Citation:
     """Citation ``[n]`` quoting the whole passage, with its offsets in the source document."""
-    chunk = passage.chunk
-    return Citation(
-        n=n,
-        document=chunk.source,
-        title=chunk.title,
-        url=chunk.url,
-        date=chunk.date,
-        quote=chunk.text,
-        start=chunk.start,
-        end=chunk.end,
-        kind=chunk.kind,
-        chunk_id=chunk.chunk_id,
-    )
+    return Citation.of(n, passage.chunk)
 
 
 def by_source(citations: Sequence[Citation]) -> list[tuple[tuple[int, ...], Citation]]:

@@ -265,11 +265,6 @@ def _negation_conflict(mine: str, theirs: str, a: list[_Item], b: list[_Item]) -
     )
 
 
-def same_event(a: str, b: str, threshold: float = 0.5) -> bool:
-    """Most content words shared (numbers and negations ignored): the two talk about one thing."""
-    return overlaps(topic_words(a), topic_words(b), threshold)
-
-
 def overlaps(wa: frozenset[str], wb: frozenset[str], threshold: float = 0.5) -> bool:
     """A cheap first test before aligning: enough content words in common to be worth it."""
     if len(wa) < 3 or len(wb) < 3:

@@ -111,18 +111,7 @@ def _citation_of(chunk: Chunk, known: Sequence[Citation]) -> Citation:
     for c in known:
         if c.chunk_id and c.chunk_id == chunk.chunk_id:
             return c
-    return Citation(
-        n=max((c.n for c in known), default=0) + 1,
-        document=chunk.source,
-        title=chunk.title,
-        url=chunk.url,
-        date=chunk.date,
-        quote=chunk.text,
-        start=chunk.start,
-        end=chunk.end,
-        kind=chunk.kind,
-        chunk_id=chunk.chunk_id,
-    )
+    return Citation.of(max((c.n for c in known), default=0) + 1, chunk)
 
 
 def _documents_named(citations: Sequence[Citation]) -> tuple[str, int]:

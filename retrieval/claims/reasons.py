@@ -8,12 +8,6 @@ from retrieval.claims.evidence import UNTITLED, Evidence
 from retrieval.models import PassageKind
 
 
-def describe_conflict(conflict: Conflict) -> str:
-    if conflict.kind == "negation":
-        return f"one {conflict.mine}, the other {conflict.theirs}"
-    return f"{conflict.mine} vs {conflict.theirs}"
-
-
 def _says(conflict_side: str, kind: str) -> str:
     return conflict_side if kind == "negation" else f"says {conflict_side}"
 

@@ -10,7 +10,7 @@ one about the same event with an incompatible number, date or a denial disputes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from retrieval.claims import ClaimAssessor, ClaimStatus
 from retrieval.claims.analysis import DocumentFacts
@@ -169,16 +169,6 @@ def _cite(chunk: Chunk, start: int, end: int, numbers: dict[tuple[str, int], Cit
     """A citation quoting one sentence of a chunk, numbered in first-seen order for the whole text."""
     key = (chunk.chunk_id, start)
     if key not in numbers:
-        numbers[key] = Citation(
-            n=len(numbers) + 1,
-            document=chunk.source,
-            title=chunk.title,
-            url=chunk.url,
-            date=chunk.date,
-            quote=" ".join(chunk.text[start:end].split()),
-            start=chunk.start + start,
-            end=chunk.start + end,
-            kind=chunk.kind,
-            chunk_id=chunk.chunk_id,
-        )
+        cited = Citation.of(len(numbers) + 1, chunk, start, end)
+        numbers[key] = replace(cited, quote=" ".join(cited.quote.split()))
     return numbers[key]
