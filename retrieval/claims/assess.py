@@ -90,23 +90,23 @@ class ClaimAssessor:
         markers = [*opinion_markers(sentence), *(m for f in located for m in f.opinion)]
         if kind is PassageKind.COMMENT or opinion_genre(title, url):
             return ClaimStatus.OPINION
-        verdict = self._verdict(sentence)
-        if markers:
-            if verdict is None or not all(weak_marker(m) for m in markers):
-                return ClaimStatus.OPINION
-            if verdict.opinion:  # only a question or a bare "I": the classifier decides
-                return ClaimStatus.OPINION
+        if markers and (self.judge is None or not all(weak_marker(m) for m in markers)):
+            return ClaimStatus.OPINION
+        verdict = self._verdict(sentence) if markers else None
+        if verdict is not None and verdict.opinion:  # a question or a bare "I": the classifier
+            return ClaimStatus.OPINION
         cues = [*hedge_cues(sentence), *(c for f in located for c in f.cues)]
         # What no training data labels: unnamed sources, "unconfirmed", a disclaimer in force.
         unlabelled = any(c.kind is not CueKind.HEDGE for c in cues) or any(
             facts.disclaimers_covering(f) for f in located
         )
         ruled = bool(cues) or unlabelled
-        if verdict is None or self.judge is None:
+        if self.judge is None or (ruled and (strict or unlabelled)):
+            return ClaimStatus.UNCONFIRMED if ruled else ClaimStatus.SINGLE_SOURCE
+        verdict = verdict or self._verdict(sentence)  # embedded only when the rules left it open
+        if verdict is None:
             return ClaimStatus.UNCONFIRMED if ruled else ClaimStatus.SINGLE_SOURCE
         if strict:  # answer notes: the rules' hedges as they are, the classifiers' strict points
-            if ruled:
-                return ClaimStatus.UNCONFIRMED
             if verdict.opinion_note:
                 return ClaimStatus.OPINION
             hedged = verdict.hedged and not verdict.possibility
@@ -114,8 +114,6 @@ class ClaimAssessor:
         # check: a source's own hedge ("reportedly") outranks the opinion classifier unless that
         # is sure (its strict point); between the two classifiers, the trained policy decides.
         policy = self.judge.classifiers
-        if unlabelled:
-            return ClaimStatus.UNCONFIRMED
         if verdict.opinion_note:
             return ClaimStatus.OPINION
         if ruled and verdict.hedge >= policy.rule_hedge_floor:
