@@ -221,10 +221,11 @@ class SentenceJudge:
                 text: self._verdict(text, float(h), float(s))
                 for text, h, s in zip(missing, hedge, subjective, strict=True)
             }
-            while self._seen and len(self._seen) + len(found) > self._cache:
-                self._seen.pop(next(iter(self._seen)))
+            answer = [self._seen.get(s) or found[s] for s in sentences]
             self._seen.update(found)
-            return [self._seen.get(s) or found[s] for s in sentences]
+            while len(self._seen) > self._cache:  # oldest first
+                self._seen.pop(next(iter(self._seen)))
+            return answer
         return [self._seen[s] for s in sentences]
 
     def verdict(self, text: str, hedge: float, subjective: float) -> Judgement:
