@@ -26,7 +26,7 @@ from bot.check_lines import run_check
 from bot.present import UNDATED_COLLECTION, format_date
 from bot.settings import BotSettings
 from bot.terminal import render_answer, render_summary, shown
-from bot.wiring import build_engine
+from bot.wiring import build_engine, build_engines
 from retrieval.contract import (
     answer_to_json,
     document_to_json,
@@ -319,13 +319,16 @@ def run(store: StoreOption = None) -> None:
     if problem:  # say so before spending seconds loading models
         _fail(problem)
     err = Console(stderr=True)
-    engine = _engine(settings)
+    try:
+        engines = build_engines(settings)
+    except NewsbotError as exc:
+        _fail(str(exc))
     try:  # the bot writes (/sources add): it is the store's one writer while it runs
-        engine.claim_writer("newsbot run")
+        engines.operator.claim_writer("newsbot run")
     except NewsbotError as exc:
         _fail(str(exc), 1)
-    engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
-    raise typer.Exit(run_bot(settings, engine))
+    engines.operator.ensure_documents(notify=lambda message: err.print(message, highlight=False))
+    raise typer.Exit(run_bot(settings, engines))
 
 
 def main() -> None:

@@ -21,13 +21,15 @@ class BotSettings(Settings):
     discord_token: SecretStr | None = None
     discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     newsbot_moderator_role: str | None = None
+    # Channels (ids) where the bot answers /ask, mentions, /summary and Check claims; empty: all.
+    newsbot_allowed_channel_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     # Privileged intent: lets follow-ups in the bot's threads work without mentioning the bot.
     newsbot_message_content: bool = False
     newsbot_cooldown_seconds: float = Field(default=20.0, ge=0, le=3600)
     newsbot_max_in_flight: int = Field(default=2, ge=1, le=64)
     newsbot_feedback_db: Path = Field(default=Path(".newsbot/feedback.sqlite3"))
 
-    @field_validator("discord_guild_ids", mode="before")
+    @field_validator("discord_guild_ids", "newsbot_allowed_channel_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         """Accept ``123,456`` in the environment as well as a JSON list."""

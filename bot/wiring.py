@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from chromadb.api import ClientAPI
 
 from retrieval.answer.extractive import ExtractiveAnswerer
 from retrieval.answer.followups import heuristic_rewrite
 from retrieval.calibration import calibration_for
 from retrieval.claims import ClaimAssessor
 from retrieval.claims.learned import SentenceClassifiers, SentenceJudge
+from retrieval.communities import CommunityEngines, LayeredStore, community_collection
 from retrieval.engine import Engine
 from retrieval.factcheck import ClaimChecker
 from retrieval.index.chroma import make_client
@@ -26,10 +31,10 @@ from retrieval.index.embeddings import (
 )
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import HybridSearcher
-from retrieval.index.store import ChunkStore
+from retrieval.index.store import ChunkStore, Store
 from retrieval.index.writer_lock import NoLock, WriterLock
 from retrieval.ingest.pipeline import Ingestor
-from retrieval.interfaces import Embedder, StreamingAnswerer
+from retrieval.interfaces import Embedder, Rewriter, StreamingAnswerer
 from retrieval.settings import Settings
 from retrieval.summary.summariser import Summariser
 
@@ -44,42 +49,50 @@ def build_embedder(settings: Settings) -> Embedder:
     )
 
 
-def build_engine(
+@dataclass(frozen=True)
+class Parts:
+    """What every engine of one process shares: the models, the Chroma client, the writer lock."""
+
+    settings: Settings
+    embedder: Embedder
+    sentence_embedder: Embedder
+    claim_vectors: Embedder
+    assessor: ClaimAssessor
+    client: ClientAPI
+    lock: WriterLock | NoLock
+    chat: BaseChatModel | None
+    llm: StreamingAnswerer | None
+    rewriter: Rewriter
+
+
+def build_parts(
     settings: Settings,
     *,
     embedder: Embedder | None = None,
     sentence_embedder: Embedder | None = None,
-) -> Engine:
-    """Assemble the engine; the embedder arguments let tests share loaded models across stores.
+) -> Parts:
+    """Load (on threads) the models and open the client; the embedder arguments let tests share
+    loaded models across stores.
 
     Two embedding models on purpose: the store's model (MiniLM by default) for retrieval and for
     verifying model-written sentences, where precision matters, and a static model (WordLlama) for
     the many sentence comparisons per question or summary (ranking, corroboration), where it is
     ~100x cheaper and good enough.
     """
-    # Both models load on threads while the store opens below (a cold start's biggest overlap).
+    # Both models load on threads while the store opens (a cold start's biggest overlap).
     embedder = embedder or build_embedder(settings)
     sentence_embedder = sentence_embedder or BackgroundLoaded(WordLlamaEmbedder)
     client = make_client(
         settings.newsbot_store, host=settings.chroma_host, port=settings.chroma_port
     )
-    store = ChunkStore(
-        client,
-        embedder,
-        collection=settings.newsbot_collection,
-        sidecar_dir=settings.newsbot_store / "lexical",
-        # A Chroma server takes many writers; an embedded store one at a time.
-        lock=NoLock() if settings.chroma_host else WriterLock(settings.newsbot_store),
-    )
-    searcher = HybridSearcher(store, max_per_document=settings.newsbot_max_per_document)
-    # Corroboration compares many sentence pairs per answer: the static model keeps notes within
-    # the latency budget (Reuters store: 25-30 ms vs up to 136 ms with MiniLM, same notes on the
-    # benchmark questions), at its own calibrated paraphrase threshold.
     # The hedge and opinion classifiers were trained on MiniLM vectors: the store's model when
     # it is MiniLM, else a MiniLM of their own (loaded beside the others).
     claim_vectors = (
         embedder if embedder.name == MiniLMEmbedder.name else BackgroundLoaded(MiniLMEmbedder)
     )
+    # Corroboration compares many sentence pairs per answer: the static model keeps notes within
+    # the latency budget (Reuters store: 25-30 ms vs up to 136 ms with MiniLM, same notes on the
+    # benchmark questions), at its own calibrated paraphrase threshold.
     assessor = ClaimAssessor(
         embedder=sentence_embedder,
         judge=SentenceJudge(claim_vectors, SentenceClassifiers.bundled()),
@@ -87,15 +100,16 @@ def build_engine(
     )
     chat = None
     llm: StreamingAnswerer | None = None
-    rewriter = heuristic_rewrite
+    rewriter: Rewriter = heuristic_rewrite
     if settings.llm_configured:
         # Only then: the OpenAI client stack adds a noticeable share of a cold start.
-        from retrieval.llm.answerer import AbstractiveAnswerer
         from retrieval.llm.chat import build_chat_model
-        from retrieval.llm.prompts import PromptLibrary
 
         chat = build_chat_model(settings)
     if chat is not None:
+        from retrieval.llm.answerer import AbstractiveAnswerer
+        from retrieval.llm.prompts import PromptLibrary
+
         abstractive = AbstractiveAnswerer(
             chat,
             PromptLibrary(settings.newsbot_prompts),
@@ -106,46 +120,126 @@ def build_engine(
             retries=settings.newsbot_llm_retries,
         )
         llm, rewriter = abstractive, abstractive.rewrite
+    return Parts(
+        settings=settings,
+        embedder=embedder,
+        sentence_embedder=sentence_embedder,
+        claim_vectors=claim_vectors,
+        assessor=assessor,
+        client=client,
+        # A Chroma server takes many writers; an embedded store one at a time.
+        lock=NoLock() if settings.chroma_host else WriterLock(settings.newsbot_store),
+        chat=chat,
+        llm=llm,
+        rewriter=rewriter,
+    )
+
+
+def chunk_store(parts: Parts, collection: str) -> ChunkStore:
+    return ChunkStore(
+        parts.client,
+        parts.embedder,
+        collection=collection,
+        sidecar_dir=parts.settings.newsbot_store / "lexical",
+        lock=parts.lock,
+    )
+
+
+def engine_on(
+    store: Store, parts: Parts, *, default_documents: Path | None, uploads_dir: Path
+) -> Engine:
+    """An engine over ``store`` made of the shared parts."""
+    settings = parts.settings
+    searcher = HybridSearcher(store, max_per_document=settings.newsbot_max_per_document)
     summariser = build_summariser(
         searcher,
         store,
-        sentence_embedder,
+        parts.sentence_embedder,
         settings=settings,
-        assessor=assessor,
-        chat=chat,
-        repeat_checker=embedder,
+        assessor=parts.assessor,
+        chat=parts.chat,
+        repeat_checker=parts.embedder,
     )
     return Engine(
         store,
         searcher,
-        ExtractiveAnswerer(embedder, Analyzer(), store),
+        ExtractiveAnswerer(parts.embedder, Analyzer(), store),
         Ingestor(
             store,
             chunk_size=settings.newsbot_chunk_size,
             chunk_overlap=settings.newsbot_chunk_overlap,
             max_file_bytes=settings.newsbot_max_ingest_bytes,
         ),
-        notes=assessor,
-        llm=llm,
-        rewriter=rewriter,
+        notes=parts.assessor,
+        llm=parts.llm,
+        rewriter=parts.rewriter,
         summariser=summariser,
         checker=ClaimChecker(
             searcher,
-            assessor,
-            embedder=claim_vectors,
-            paraphrase=calibration_for(claim_vectors.name).paraphrase,
+            parts.assessor,
+            embedder=parts.claim_vectors,
+            paraphrase=calibration_for(parts.claim_vectors.name).paraphrase,
         ),
-        default_documents=settings.newsbot_documents,
-        uploads_dir=settings.newsbot_store / "uploads",
+        default_documents=default_documents,
+        uploads_dir=uploads_dir,
         top_k=settings.newsbot_top_k,
         max_question_chars=settings.newsbot_max_question_chars,
         max_upload_bytes=settings.newsbot_max_upload_bytes,
     )
 
 
+def build_engine(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    sentence_embedder: Embedder | None = None,
+) -> Engine:
+    """The operator's engine: ``NEWSBOT_COLLECTION``, what the command line reads and writes."""
+    parts = build_parts(settings, embedder=embedder, sentence_embedder=sentence_embedder)
+    return _operator(parts, chunk_store(parts, settings.newsbot_collection))
+
+
+def _operator(parts: Parts, store: ChunkStore) -> Engine:
+    settings = parts.settings
+    uploads = settings.newsbot_store / "uploads"
+    return engine_on(
+        store, parts, default_documents=settings.newsbot_documents, uploads_dir=uploads
+    )
+
+
+def build_engines(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    sentence_embedder: Embedder | None = None,
+) -> CommunityEngines:
+    """The operator's engine, and (unless turned off) one per community, built on first use.
+
+    A community's engine writes its own collection; with ``NEWSBOT_SHARED_COLLECTION`` it also
+    reads the operator's, which it can never change.
+    """
+    parts = build_parts(settings, embedder=embedder, sentence_embedder=sentence_embedder)
+    shared = chunk_store(parts, settings.newsbot_collection)
+    operator = _operator(parts, shared)
+    if not settings.newsbot_community_collections:
+        return CommunityEngines(operator)
+
+    def community(community_id: int) -> Engine:
+        own = chunk_store(parts, community_collection(settings.newsbot_collection, community_id))
+        store: Store = LayeredStore(own, shared) if settings.newsbot_shared_collection else own
+        return engine_on(
+            store,
+            parts,
+            default_documents=None,
+            uploads_dir=settings.newsbot_store / "uploads" / f"server-{community_id}",
+        )
+
+    return CommunityEngines(operator, community)
+
+
 def build_summariser(
     searcher: HybridSearcher,
-    store: ChunkStore,
+    store: Store,
     embedder: Embedder,
     *,
     settings: Settings,

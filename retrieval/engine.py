@@ -7,17 +7,17 @@ and hands them in, so tests build an engine on a temporary store with the same c
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from retrieval.answer.extractive import ExtractiveAnswerer, abstention
+from retrieval.answer.questions import clean_question, decodable, without_mentions
 from retrieval.errors import ConfigurationError, DocumentError, QuestionError
 from retrieval.factcheck import CheckedSentence, ClaimChecker
 from retrieval.index.chroma import store_errors
 from retrieval.index.search import HybridSearcher
-from retrieval.index.store import ChunkStore
+from retrieval.index.store import Store
 from retrieval.ingest.pipeline import Ingestor, ProgressCallback
 from retrieval.interfaces import NoteMaker, Rewriter, StreamingAnswerer, SummaryMaker
 from retrieval.models import (
@@ -38,39 +38,6 @@ Notify = Callable[[str], None]
 
 
 _CANDIDATES = 10  # an ambiguous name lists this many documents
-_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>")
-_UNDECODED = re.compile("[\ud800-\udfff]")
-
-
-def clean_question(question: str, *, max_chars: int) -> str:
-    """Normalise a question or say why it cannot be asked; mentions are not part of a question."""
-    if _UNDECODED.search(question):
-        # Python hands bytes that were not UTF-8 (argv, a line of stdin) over as lone surrogates,
-        # which no tokenizer accepts. Said back with the bad bytes shown as U+FFFD.
-        raise QuestionError(
-            "The question is not valid UTF-8 text; please retype it or save it as UTF-8.",
-            question=readable(question),
-        )
-    text = _MENTION.sub(" ", question)
-    text = " ".join(text.split())
-    if not text:
-        raise QuestionError("Please ask a question: the message was empty.", question=question)
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"Your question is {len(text):,} characters long; the limit is {max_chars:,}. "
-            "Please shorten it to the part you want answered.",
-            question=question,
-        )
-    return text
-
-
-def readable(text: str) -> str:
-    """``text`` with undecodable bytes (lone surrogates) shown as U+FFFD."""
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate that stands for no byte ("\ud800" from JSON)
-        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
-    return raw.decode("utf-8", "replace")
 
 
 class Engine:
@@ -78,7 +45,7 @@ class Engine:
 
     def __init__(
         self,
-        store: ChunkStore,
+        store: Store,
         searcher: HybridSearcher,
         extractive: ExtractiveAnswerer,
         ingestor: Ingestor,
@@ -238,11 +205,11 @@ class Engine:
         """Each sentence of a pasted text: its kind, and the passages backing or disputing it."""
         if self._checker is None:
             raise ConfigurationError("Claim checking is not set up in this engine.")
-        if _UNDECODED.search(text):
+        if not decodable(text):
             raise QuestionError(
                 "The text is not valid UTF-8; please paste it again.", question=text
             )
-        cleaned = _MENTION.sub(" ", text)
+        cleaned = without_mentions(text)
         with store_errors("the text was not checked"):
             return self._checker.check(cleaned, context=context, title=title)
 
@@ -290,16 +257,26 @@ class Engine:
         self.store.warm()
         return report
 
-    def find_document(self, name: str) -> DocumentInfo:
+    def find_document(self, name: str, *, removable: bool = False) -> DocumentInfo:
         """The one document called ``name`` (its name, title or id), else :class:`DocumentError`.
 
         A bare file name ("001.txt") that several folders hold is ambiguous: the error lists
-        the candidates with their names and ids instead of picking one.
+        the candidates with their names and ids instead of picking one. With ``removable``, only
+        documents this engine may remove count: a community's moderators cannot remove the
+        operator's shared documents, and are told so.
         """
         matches = self.store.find_documents(name)
         wanted = name.strip().lower()
         if not matches and wanted:
             matches = [d for d in self.documents() if d.source.rsplit("/", 1)[-1].lower() == wanted]
+        if removable and matches:
+            shared = [d for d in matches if not self.store.owns(d.doc_id)]
+            matches = [d for d in matches if d not in shared]
+            if shared and not matches:
+                raise DocumentError(
+                    f"“{shared[0].title or shared[0].source}” is in the collection every server "
+                    "shares; only the bot's operator can remove it (newsbot remove on the host)."
+                )
         if not matches:
             raise DocumentError(f"No document is called “{name.strip()}”.")
         if len(matches) > 1:
@@ -315,7 +292,7 @@ class Engine:
 
     def remove_document(self, name: str) -> DocumentInfo:
         """Remove exactly one document (see :meth:`find_document`) and return what it was."""
-        doc = self.find_document(name)
+        doc = self.find_document(name, removable=True)
         self.store.delete_documents([doc.doc_id])
         self._drop_unused_uploads({doc.origin})
         self.store.warm()

@@ -141,10 +141,22 @@ class EngineAPI(Protocol):
 
     def ingest_bytes(self, name: str, data: bytes) -> IngestReport: ...
 
-    def find_document(self, name: str) -> DocumentInfo:
-        """The one document called ``name``, else :class:`DocumentError` listing candidates."""
+    def find_document(self, name: str, *, removable: bool = False) -> DocumentInfo:
+        """The one document called ``name``, else :class:`DocumentError` listing candidates.
+
+        ``removable``: only documents this engine may remove (not the shared collection's).
+        """
         ...
 
     def remove_document(self, name: str) -> DocumentInfo:
         """Remove exactly one document; :class:`DocumentError` when none or several match."""
         ...
+
+
+class Engines(Protocol):
+    """The engine of each community (a Discord server), and the operator's for everything else."""
+
+    @property
+    def operator(self) -> EngineAPI: ...
+
+    def for_community(self, community: int | None) -> EngineAPI: ...

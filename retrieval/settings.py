@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int = Field(default=8000, ge=1, le=65535)
     newsbot_documents: Path = Field(default_factory=lambda: bundled("documents"))
+    # Each Discord server its own collection (uploads and removals stay in it) ...
+    newsbot_community_collections: bool = True
+    # ... and every server also reads NEWSBOT_COLLECTION, the operator's, read-only from Discord.
+    newsbot_shared_collection: bool = True
 
     # --- retrieval ---------------------------------------------------------------------------
     newsbot_embeddings: str = "minilm"  # minilm | wordllama | openai:<model>

@@ -17,7 +17,7 @@ from bot.discord.client import NewsBot
 from bot.discord.feedback import FeedbackStore
 from bot.discord.services import BotServices
 from bot.settings import BotSettings
-from retrieval.interfaces import EngineAPI
+from retrieval.interfaces import EngineAPI, Engines
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def token_problem(token: str | None) -> str | None:
 
 def run(
     settings: BotSettings,
-    engine: EngineAPI,
+    engine: Engines | EngineAPI,
     *,
     message_content: bool | None = None,
     stderr: TextIO | None = None,
@@ -88,7 +88,7 @@ def run(
 
 
 async def _main(
-    settings: BotSettings, engine: EngineAPI, token: str, *, message_content: bool
+    settings: BotSettings, engine: Engines | EngineAPI, token: str, *, message_content: bool
 ) -> int:
     """Own the bot's resources for the run (``async with``), and stop on SIGINT/SIGTERM."""
     store = FeedbackStore(settings.newsbot_feedback_db)

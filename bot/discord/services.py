@@ -10,15 +10,18 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import cast
 
 import discord
 from discord import app_commands
 
+from bot.discord.channels import channel_refusal
 from bot.discord.feedback import FeedbackStore
 from bot.discord.limits import Cooldowns, InFlightLimiter
 from bot.settings import BotSettings
-from retrieval.interfaces import EngineAPI
+from retrieval.communities import CommunityEngines
+from retrieval.interfaces import EngineAPI, Engines
 from retrieval.models import DocumentInfo
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,7 @@ class DocumentIndex:
     def __init__(
         self, engine: EngineAPI, *, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self._engine = engine
+        self.engine = engine
         self._ttl = ttl
         self._clock = clock
         self._docs: list[DocumentInfo] = []
@@ -45,7 +48,7 @@ class DocumentIndex:
     async def documents(self) -> list[DocumentInfo]:
         async with self._lock:
             if self._clock() - self._loaded_at > self._ttl:
-                self._docs = await asyncio.to_thread(self._engine.documents)
+                self._docs = await asyncio.to_thread(self.engine.documents)
                 self._loaded_at = self._clock()
             return self._docs
 
@@ -67,27 +70,54 @@ class DocumentIndex:
 
 @dataclass
 class BotServices:
-    """The engine, the bot's store and the limits; one instance per running bot."""
+    """The engines, the bot's store and the limits; one instance per running bot.
+
+    ``engine`` is the operator's (direct messages); a server's questions and moderator actions
+    go to ``engine_for(guild id)``, which reads and writes that server's own collection.
+    """
 
     settings: BotSettings
-    engine: EngineAPI
+    engines: Engines
     store: FeedbackStore
     cooldowns: Cooldowns
     in_flight: InFlightLimiter
-    documents: DocumentIndex
     draft_interval: float = 1.0
     history_turns: int = 3
+    _indexes: dict[int | None, DocumentIndex] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, settings: BotSettings, engine: EngineAPI, store: FeedbackStore) -> BotServices:
+    def create(
+        cls, settings: BotSettings, engines: Engines | EngineAPI, store: FeedbackStore
+    ) -> BotServices:
+        """``engines`` may be one engine: every server then shares its collection."""
+        if not hasattr(engines, "for_community"):
+            engines = CommunityEngines(cast(EngineAPI, engines))
         return cls(
             settings=settings,
-            engine=engine,
+            engines=cast(Engines, engines),
             store=store,
             cooldowns=Cooldowns(settings.newsbot_cooldown_seconds),
             in_flight=InFlightLimiter(settings.newsbot_max_in_flight),
-            documents=DocumentIndex(engine),
         )
+
+    @property
+    def engine(self) -> EngineAPI:
+        return self.engines.operator
+
+    def engine_for(self, guild_id: int | None) -> EngineAPI:
+        return self.engines.for_community(guild_id)
+
+    def documents_for(self, guild_id: int | None) -> DocumentIndex:
+        """The autocomplete list of the documents ``guild_id``'s members can see."""
+        engine = self.engine_for(guild_id)
+        index = self._indexes.get(guild_id)
+        if index is None or index.engine is not engine:
+            index = self._indexes[guild_id] = DocumentIndex(engine)
+        return index
+
+    def answering_refusal(self, channel: object, guild: discord.Guild | None) -> str | None:
+        """Why the bot does not answer in ``channel`` (the channel allow-list), or None."""
+        return channel_refusal(self.settings.newsbot_allowed_channel_ids, channel, guild)
 
 
 def services_of(interaction: discord.Interaction) -> BotServices:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from retrieval.index.store import ChunkStore
+from retrieval.index.store import Store
 from retrieval.models import Chunk, Passage, SearchFilters
 
 
@@ -24,7 +24,7 @@ class Retrieval:
 class HybridSearcher:
     def __init__(
         self,
-        store: ChunkStore,
+        store: Store,
         *,
         candidates: int = 40,
         rrf_k: int = 10,

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from retrieval.index.store import ChunkStore
+from retrieval.index.store import Store
 from retrieval.ingest.chunking import chunk_document
 from retrieval.ingest.loaders import LoadError, load_bytes, load_paths
 from retrieval.models import Chunk, Document, IngestReport
@@ -25,7 +25,7 @@ _LOOKUP_BY_ID = 500  # up to this many documents, an ingest reads their stored s
 class Ingestor:
     def __init__(
         self,
-        store: ChunkStore,
+        store: Store,
         *,
         chunk_size: int = 500,
         chunk_overlap: int = 80,

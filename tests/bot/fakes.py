@@ -26,7 +26,7 @@ from bot.settings import BotSettings
 from retrieval.engine import clean_question
 from retrieval.errors import DocumentError
 from retrieval.factcheck import CheckedSentence
-from retrieval.interfaces import EngineAPI
+from retrieval.interfaces import EngineAPI, Engines
 from retrieval.models import (
     Answer,
     AnswerSentence,
@@ -157,7 +157,7 @@ class FakeEngine(EngineAPI):
         self._record("ingest_bytes", name, data)
         return self.ingest_reports.popleft()
 
-    def find_document(self, name: str) -> DocumentInfo:
+    def find_document(self, name: str, *, removable: bool = False) -> DocumentInfo:
         self._record("find_document", name)
         found = [d for d in self._documents if name in (d.source, d.title, d.doc_id)]
         if len(found) != 1:
@@ -259,7 +259,9 @@ def make_settings(**overrides: Any) -> BotSettings:
     return BotSettings(_env_file=None, **overrides)  # type: ignore[call-arg]
 
 
-def make_services(tmp_path: Path, engine: EngineAPI | None = None, **settings: Any) -> BotServices:
+def make_services(
+    tmp_path: Path, engine: EngineAPI | Engines | None = None, **settings: Any
+) -> BotServices:
     settings.setdefault("newsbot_feedback_db", tmp_path / "feedback.sqlite3")
     config = make_settings(**settings)
     engine = engine or FakeEngine()
@@ -296,6 +298,8 @@ def make_interaction(
     user: MagicMock | None = None,
     manage_messages: bool = False,
     in_guild: bool = True,
+    guild_id: int = 7,
+    channel_id: int = 4242,
     interaction_id: int = 555_000_111,
 ) -> MagicMock:
     """A spec'd interaction whose ``mock_calls`` record, in order, everything sent through it."""
@@ -305,10 +309,12 @@ def make_interaction(
     interaction.permissions = discord.Permissions(manage_messages=manage_messages)
     if in_guild:
         guild = MagicMock(spec=discord.Guild)
-        guild.id = 7
+        guild.id = guild_id
         interaction.guild = guild
+        interaction.guild_id = guild_id
     else:
         interaction.guild = None
+        interaction.guild_id = None
     # Autospecs: a call with an argument the real method does not take fails the test.
     response = create_autospec(discord.InteractionResponse, instance=True)
     # Done once the interaction was answered or deferred, as on Discord.
@@ -322,6 +328,7 @@ def make_interaction(
         "edit_original_response",
     )
     interaction.attach_mock(create_autospec(discord.TextChannel, instance=True), "channel")
+    interaction.channel.id = channel_id
     client = MagicMock()
     client.services = services
     interaction.client = client

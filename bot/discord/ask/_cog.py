@@ -17,11 +17,12 @@ from bot.discord.ask.streaming import collect_stream
 from bot.discord.ask.threads import strip_mentions, turns_from_history
 from bot.discord.ask.views import answer_view
 from bot.discord.embeds import Messages, error_embed, notice_messages
-from bot.discord.errors import NewsbotCog
+from bot.discord.errors import NewsbotCog, Refused
 from bot.discord.services import NO_MENTIONS, BotServices
 from bot.discord.textsplit import shorten
 from retrieval.answer.citations import answer_id as compute_answer_id
 from retrieval.errors import NewsbotError, QuestionError
+from retrieval.interfaces import EngineAPI
 from retrieval.models import Answer, Turn
 
 log = logging.getLogger(__name__)
@@ -43,13 +44,20 @@ class AskCog(NewsbotCog):
 
     # --- shared ----------------------------------------------------------------------------------
 
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """/ask answers only where ``NEWSBOT_ALLOWED_CHANNEL_IDS`` lets the bot answer."""
+        refusal = self.services.answering_refusal(interaction.channel, interaction.guild)
+        if refusal:
+            raise Refused(refusal)
+        return True
+
     async def _answer(
         self,
+        engine: EngineAPI,
         question: str,
         history: Sequence[Turn],
         on_draft: Callable[[str], Awaitable[None]],
     ) -> Answer:
-        engine = self.services.engine
         async with self.services.in_flight.slot():
             return await collect_stream(
                 lambda: engine.stream(question, history=history),
@@ -70,7 +78,8 @@ class AskCog(NewsbotCog):
     @app_commands.describe(question="What you want to know, e.g. What did Kim and Putin agree?")
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
         # Refusals (QuestionError) go to cog_app_command_error, ephemerally, before any deferral.
-        self.services.engine.check_question(question)
+        engine = self.services.engine_for(interaction.guild_id)
+        engine.check_question(question)
         wait = self.services.cooldowns.retry_after(interaction.user.id)
         if wait > 0:
             await interaction.response.send_message(
@@ -85,7 +94,7 @@ class AskCog(NewsbotCog):
                 embeds=[draft_embed(question, draft)], allowed_mentions=NO_MENTIONS
             )
 
-        answer = await self._answer(question, (), on_draft)
+        answer = await self._answer(engine, question, (), on_draft)
         messages, view = await self._prepare(answer)
         last = len(messages) - 1
         await interaction.edit_original_response(
@@ -120,6 +129,9 @@ class AskCog(NewsbotCog):
         if not mentioned and not question:
             return  # chatter without text (or no message-content intent): not addressed to us
         try:
+            refusal = self.services.answering_refusal(channel, guild)
+            if refusal:
+                raise QuestionError(refusal)
             await self._answer_message(message, question, own_thread=own_thread)
         except Exception as error:
             await self._reply_failure(message, error)
@@ -143,7 +155,8 @@ class AskCog(NewsbotCog):
     async def _answer_message(
         self, message: discord.Message, question: str, *, own_thread: bool
     ) -> None:
-        self.services.engine.check_question(question)  # a refusal reaches _reply_failure
+        engine = self.services.engine_for(message.guild.id if message.guild else None)
+        engine.check_question(question)  # a refusal reaches _reply_failure
         wait = self.services.cooldowns.retry_after(message.author.id)
         if wait > 0:
             await message.reply(
@@ -184,7 +197,7 @@ class AskCog(NewsbotCog):
                 await draft_message.edit(embed=embed, allowed_mentions=NO_MENTIONS)
 
         async with target.typing():
-            answer = await self._answer(question, history, on_draft)
+            answer = await self._answer(engine, question, history, on_draft)
         messages, view = await self._prepare(answer)
         last = len(messages) - 1
         for i, embeds in enumerate(messages):

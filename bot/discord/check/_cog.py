@@ -40,8 +40,11 @@ class CheckCog(commands.Cog):
             text = message.content or " ".join(e.description or "" for e in message.embeds)
             if not text.strip():
                 raise QuestionError("That message has no text to check.")
+            refusal = self.services.answering_refusal(interaction.channel, interaction.guild)
+            if refusal:
+                raise QuestionError(refusal)
             await interaction.response.defer(thinking=True, ephemeral=True)
-            engine = self.services.engine
+            engine = self.services.engine_for(interaction.guild_id)
             async with self.services.in_flight.slot():
                 sentences = await asyncio.to_thread(engine.check, text)
             await interaction.followup.send(

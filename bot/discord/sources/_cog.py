@@ -42,8 +42,8 @@ class SourcesCog(ModeratorCog):
     async def list_documents(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info("moderator action: /sources list, by %s", actor(interaction))
-        self.services.documents.invalidate()
-        docs = await self.services.documents.documents()
+        self.services.documents_for(interaction.guild_id).invalidate()
+        docs = await self.services.documents_for(interaction.guild_id).documents()
         messages, full = documents_listing(docs)
         extra: dict[str, Any] = {}
         if full is not None:
@@ -63,7 +63,9 @@ class SourcesCog(ModeratorCog):
     async def add(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         name = PurePath(file.filename).name
         # Refusals (UploadError) reach cog_app_command_error before anything is downloaded.
-        self.services.engine.check_upload(name, file.size, file.content_type)
+        self.services.engine_for(interaction.guild_id).check_upload(
+            name, file.size, file.content_type
+        )
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info("moderator action: /sources add %s, by %s", name, actor(interaction))
         await interaction.edit_original_response(
@@ -75,8 +77,10 @@ class SourcesCog(ModeratorCog):
             content=f"⏳ Indexing {code(name)}…", allowed_mentions=NO_MENTIONS
         )
         async with self.services.in_flight.slot():
-            report = await asyncio.to_thread(self.services.engine.ingest_bytes, name, data)
-        self.services.documents.invalidate()
+            report = await asyncio.to_thread(
+                self.services.engine_for(interaction.guild_id).ingest_bytes, name, data
+            )
+        self.services.documents_for(interaction.guild_id).invalidate()
         log.info("moderator action result: %s by %s: %s", name, actor(interaction), report)
         await interaction.edit_original_response(
             content=ingest_result_text(name, report), allowed_mentions=NO_MENTIONS
@@ -89,7 +93,9 @@ class SourcesCog(ModeratorCog):
         is clicked. A name that picks none or several is answered by the error path."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info("moderator action: /sources remove %r (preview), by %s", name, actor(interaction))
-        doc = await asyncio.to_thread(self.services.engine.find_document, name)
+        doc = await asyncio.to_thread(
+            self.services.engine_for(interaction.guild_id).find_document, name, removable=True
+        )
         await interaction.edit_original_response(
             content=f"Remove this document? {removal_preview(doc)}",
             view=remove_view(doc.doc_id),
@@ -100,4 +106,4 @@ class SourcesCog(ModeratorCog):
     async def _remove_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return await self.services.documents.choices(current)
+        return await self.services.documents_for(interaction.guild_id).choices(current)

@@ -54,8 +54,9 @@ class RemoveDocumentButton(
         refusal = moderator_refusal(interaction, services.settings.newsbot_moderator_role)
         if refusal:
             raise Refused(refusal)
-        removed = await asyncio.to_thread(services.engine.remove_document, self.doc_id)
-        services.documents.invalidate()
+        engine = services.engine_for(interaction.guild_id)  # only this server's collection
+        removed = await asyncio.to_thread(engine.remove_document, self.doc_id)
+        services.documents_for(interaction.guild_id).invalidate()
         log.info("moderator action: removed %s (%s), by %s", removed.source, removed.doc_id,
                  actor(interaction))  # fmt: skip
         await interaction.response.edit_message(

@@ -81,7 +81,7 @@ class SummaryCog(ModeratorCog):
     async def _document_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return await self.services.documents.choices(current)
+        return await self.services.documents_for(interaction.guild_id).choices(current)
 
     @summary.command(name="latest", description="What was added or published in the last days")
     @app_commands.describe(days="How many days back (1-365)")
@@ -96,7 +96,9 @@ class SummaryCog(ModeratorCog):
             "moderator action: /summary %s, by %s", describe_request(request), actor(interaction)
         )
         async with self.services.in_flight.slot():
-            summary = await asyncio.to_thread(self.services.engine.summarise, request)
+            summary = await asyncio.to_thread(
+                self.services.engine_for(interaction.guild_id).summarise, request
+            )
         messages = summary_messages(summary, request)
         view: discord.ui.View | None = None
         if not summary.empty:
