@@ -23,9 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from bot.check_lines import run_check
-from bot.present import UNDATED_COLLECTION, format_date
 from bot.settings import BotSettings
-from bot.terminal import render_answer, render_summary, shown
+from bot.terminal import print_documents, render_answer, render_summary, shown
 from bot.wiring import build_engine, build_engines
 from retrieval.contract import (
     answer_to_json,
@@ -73,9 +72,18 @@ def configuration_error(exc: ValidationError) -> str:
     return f"{name}={error.get('input')!s}: {error['msg']}"
 
 
-def _engine(settings: BotSettings) -> EngineAPI:
+ServerOption = Annotated[
+    int | None,
+    typer.Option("--server", help="A Discord server's own collection (by id), not the shared one."),
+]
+
+
+def _engine(settings: BotSettings, server: int | None = None) -> EngineAPI:
+    """The operator's engine, or with ``server`` that Discord server's (as the bot sees it)."""
     try:
-        return build_engine(settings)
+        if server is None:
+            return build_engine(settings)
+        return build_engines(settings).for_community(server)
     except NewsbotError as exc:
         _fail(str(exc))
 
@@ -110,10 +118,11 @@ def ingest(
         bool, typer.Option("--prune", help="Also remove documents whose files are gone.")
     ] = False,
     store: StoreOption = None,
+    server: ServerOption = None,
 ) -> None:
     """Ingest .txt, .md, .html/.htm (also .gz) and .jsonl files into the store."""
     err = Console(stderr=True)
-    engine = _engine(_settings(store))
+    engine = _engine(_settings(store), server)
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("ingest", total=None)
@@ -269,10 +278,11 @@ def check(
 def remove(
     document: Annotated[str, typer.Argument(help="Its name as `documents` lists it, title or id.")],
     store: StoreOption = None,
+    server: ServerOption = None,
 ) -> None:
     """Remove exactly one document; a name several documents share is refused, listing them."""
     try:
-        doc = _engine(_settings(store)).remove_document(document)
+        doc = _engine(_settings(store), server).remove_document(document)
     except DocumentError as exc:
         Console(stderr=True).print(f"[yellow]{escape(str(exc))}[/]", highlight=False)
         raise typer.Exit(1) from None
@@ -283,24 +293,16 @@ def remove(
 
 
 @app.command()
-def documents(as_json: JsonOption = False, store: StoreOption = None) -> None:
-    """List the documents in the store."""
-    err = Console(stderr=True)
-    engine = _engine(_settings(store))
-    docs = engine.documents()
+def documents(
+    as_json: JsonOption = False, store: StoreOption = None, server: ServerOption = None
+) -> None:
+    """List the documents in the store (with --server, those a Discord server's members see)."""
+    docs = _engine(_settings(store), server).documents()
     if as_json:
         rows = [document_to_json(d) for d in docs]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return
-    out = Console(highlight=False)
-    for d in docs:
-        date = format_date(d.date)
-        out.print(
-            f"[bold]{shown(d.source)}[/]  {shown(d.title)}  [dim]{date}, {d.chunks} chunks[/]"
-        )
-    err.print(f"{len(docs)} documents", highlight=False)
-    if docs and all(d.date is None for d in docs):
-        err.print(UNDATED_COLLECTION, highlight=False)
+    print_documents(docs, Console(highlight=False), Console(stderr=True))
 
 
 @app.command()

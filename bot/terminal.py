@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.text import Text
 
-from bot.present import COMMENT_SUFFIX, READER_COMMENT, format_date, markers, note_label
+from bot.present import (
+    COMMENT_SUFFIX,
+    READER_COMMENT,
+    UNDATED_COLLECTION,
+    format_date,
+    markers,
+    note_label,
+)
 from retrieval.answer.citations import by_source
 from retrieval.factcheck import CheckedSentence
-from retrieval.models import Answer, Citation, NoteKind, PassageKind, Summary
+from retrieval.models import Answer, Citation, DocumentInfo, NoteKind, PassageKind, Summary
 from retrieval.safety import strip_controls
 
 NOTE_STYLES = {
@@ -127,3 +134,15 @@ def render_check(sentences: Sequence[CheckedSentence]) -> RenderableType:
         if not s.corroborated_by and not s.disputed_by and s.kind != "opinion":
             parts.append(Text("     no document in the collection says this", style="dim"))
     return Group(*parts)
+
+
+def print_documents(docs: Sequence[DocumentInfo], out: Console, err: Console) -> None:
+    """``newsbot documents``: one line per document on ``out``, the count on ``err``."""
+    for d in docs:
+        date = format_date(d.date)
+        out.print(
+            f"[bold]{shown(d.source)}[/]  {shown(d.title)}  [dim]{date}, {d.chunks} chunks[/]"
+        )
+    err.print(f"{len(docs)} documents", highlight=False)
+    if docs and all(d.date is None for d in docs):
+        err.print(UNDATED_COLLECTION, highlight=False)

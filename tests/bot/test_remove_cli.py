@@ -41,3 +41,28 @@ def test_remove_refuses_a_shared_name_and_removes_exactly_one_document(tmp_path:
 
     missing = _newsbot("remove", "nothing.txt", cwd=tmp_path)
     assert missing.returncode == 1 and "No document is called" in missing.stderr
+
+
+def test_the_operator_manages_one_servers_collection_with_server(tmp_path: Path) -> None:
+    (tmp_path / "shared.txt").write_text("Shared headline\n\nNews every server reads.\n")
+    (tmp_path / "local.txt").write_text("Local headline\n\nNews of one server only.\n")
+    assert _newsbot("ingest", str(tmp_path / "shared.txt"), cwd=tmp_path).returncode == 0
+    into = _newsbot("ingest", str(tmp_path / "local.txt"), "--server", "7", cwd=tmp_path)
+    assert into.returncode == 0, into.stderr
+
+    def listed(*server: str) -> list[str]:
+        done = _newsbot("documents", "--json", *server, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return [d["document"] for d in json.loads(done.stdout)]
+
+    assert listed() == ["shared.txt"]  # the operator's collection
+    assert listed("--server", "7") == ["local.txt", "shared.txt"]  # what server 7 sees
+    assert listed("--server", "8") == ["shared.txt"]
+
+    shared = _newsbot("remove", "shared.txt", "--server", "7", cwd=tmp_path)
+    assert shared.returncode == 1
+    assert "only the bot's operator can remove it" in " ".join(shared.stderr.split())
+    assert _newsbot("remove", "local.txt", cwd=tmp_path).returncode == 1  # not the operator's
+    done = _newsbot("remove", "local.txt", "--server", "7", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert listed("--server", "7") == ["shared.txt"]
