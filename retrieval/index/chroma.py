@@ -13,8 +13,7 @@ write bumps, so the sidecar indexes (BM25, document vectors) know when they are 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -182,10 +181,15 @@ class ChromaCollection:
         self._collection.modify(metadata=meta)
 
     # -- writes ----------------------------------------------------------------------------
-    def add(self, items: Sequence[tuple[Document, Chunk]], added: str) -> None:
-        """Embed and store chunks, one embedding batch per write (as many as Chroma takes)."""
+    def add(
+        self, items: Sequence[tuple[Document, Chunk]], added: str, totals: Mapping[str, int]
+    ) -> None:
+        """Embed and store chunks, one embedding batch per write (as many as Chroma takes).
+
+        ``totals`` is each document's whole chunk count, recorded with every chunk: a document
+        written in several calls (or cut off mid-write) is whole only when all are there.
+        """
         limit = max(1, int(self._client.get_max_batch_size()))
-        totals = Counter(doc.doc_id for doc, _ in items)  # every chunk of each document is here
         for begin in range(0, len(items), limit):
             part = items[begin : begin + limit]
             self._langchain().add_texts(

@@ -23,6 +23,8 @@ from retrieval.index.writer_lock import NoLock, WriterLock
 from retrieval.interfaces import Embedder
 from retrieval.models import Chunk, Document, DocumentInfo, SearchFilters
 
+WRITE_BATCH = 256  # chunks embedded and written at once, whatever the size of their document
+
 
 class Store(Protocol):
     """What the engine, the ingest and the searcher need of a store: a ``ChunkStore``, or a
@@ -123,9 +125,14 @@ class ChunkStore:
             self._chroma.delete_where({"doc_id": doc.doc_id})
             self._sentences.delete({"doc_id": doc.doc_id})
         added = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        totals = {doc.doc_id: len(chunks) for doc, chunks in items}
         flat = [(doc, chunk) for doc, chunks in items for chunk in chunks]
-        self._chroma.add(flat, added)
-        self._sentences.add([chunk for _, chunk in flat])
+        # Embedded and written a slice at a time, so a document of 100,000 chunks costs the memory
+        # of one slice's vectors and sentences, not of all of them (3 GB for a 50 MB file before).
+        for begin in range(0, len(flat), WRITE_BATCH):
+            part = flat[begin : begin + WRITE_BATCH]
+            self._chroma.add(part, added, totals)
+            self._sentences.add([chunk for _, chunk in part])
         self._chroma.bump_revision()
         return len(flat)
 
