@@ -140,8 +140,9 @@ def print_documents(docs: Sequence[DocumentInfo], out: Console, err: Console) ->
     """``newsbot documents``: one line per document on ``out``, the count on ``err``."""
     for d in docs:
         date = format_date(d.date)
+        shared = ", shared" if d.shared else ""
         out.print(
-            f"[bold]{shown(d.source)}[/]  {shown(d.title)}  [dim]{date}, {d.chunks} chunks[/]"
+            f"[bold]{shown(d.source)}[/]  {shown(d.title)}  [dim]{date}, {d.chunks} chunks{shared}[/]"
         )
     err.print(f"{len(docs)} documents", highlight=False)
     if docs and all(d.date is None for d in docs):

@@ -176,6 +176,7 @@ class DocumentInfo:
     chunks: int
     origin: str
     added: dt.datetime | None = None
+    shared: bool = False  # from the collection every server reads (not removable from a server)
 
 
 @dataclass(frozen=True)

@@ -52,10 +52,15 @@ class DocumentIndex:
                 self._loaded_at = self._clock()
             return self._docs
 
-    async def choices(self, current: str, *, limit: int = 25) -> list[app_commands.Choice[str]]:
-        """Documents whose title or source contains ``current`` (case-insensitive), newest first."""
+    async def choices(
+        self, current: str, *, limit: int = 25, removable: bool = False
+    ) -> list[app_commands.Choice[str]]:
+        """Documents whose title or source contains ``current`` (case-insensitive), newest first.
+
+        ``removable``: only the server's own (the shared collection's cannot be removed there).
+        """
         needle = current.casefold().strip()
-        docs = await self.documents()
+        docs = [d for d in await self.documents() if not (removable and d.shared)]
         matches = [d for d in docs if needle in d.title.casefold() or needle in d.source.casefold()]
         matches.sort(key=lambda d: (d.date is not None, d.date), reverse=True)
         choices = []

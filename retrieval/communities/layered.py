@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -152,9 +153,9 @@ class LayeredStore:
 
 
 def _union(own: list[DocumentInfo], shared: list[DocumentInfo]) -> list[DocumentInfo]:
-    """Both lists; a document id both hold is this community's copy."""
+    """Both lists, the shared ones marked; a document id both hold is this community's copy."""
     mine = {d.doc_id for d in own}
-    return own + [d for d in shared if d.doc_id not in mine]
+    return own + [replace(d, shared=True) for d in shared if d.doc_id not in mine]
 
 
 def _merge_chunks(

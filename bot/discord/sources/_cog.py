@@ -106,4 +106,6 @@ class SourcesCog(ModeratorCog):
     async def _remove_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return await self.services.documents_for(interaction.guild_id).choices(current)
+        return await self.services.documents_for(interaction.guild_id).choices(
+            current, removable=True
+        )

@@ -34,7 +34,8 @@ def removal_preview(doc: DocumentInfo) -> str:
 
 def document_line(doc: DocumentInfo) -> str:
     title = f" - {doc.title}" if doc.title and doc.title != doc.source else ""
-    return f"{doc.source}{title} ({format_date(doc.date)}, {doc.chunks} chunks)"
+    shared = ", shared by every server" if doc.shared else ""
+    return f"{doc.source}{title} ({format_date(doc.date)}, {doc.chunks} chunks{shared})"
 
 
 def documents_listing(

@@ -56,6 +56,13 @@ async def test_a_moderator_changes_only_their_own_servers_documents(
     assert "harbour.txt" in {d.source for d in engines.for_community(1).documents()}
 
     seed = engines.operator.documents()[0]
+    assert await complete(moderator(1), seed.source) == []  # only removable ones are offered
+    listing = moderator(1)
+    await invoke(cog.list_documents, cog, listing)
+    lines = listing.edit_original_response.await_args.kwargs["embeds"][0].description
+    seed_line = next(x for x in lines.splitlines() if seed.source.split("_")[-1] in x)
+    assert "shared by every server" in seed_line  # names are markdown-escaped
+    assert "shared" not in next(x for x in lines.splitlines() if "harbour.txt" in x)
     shared = moderator(1)
     await invoke(cog.remove, cog, shared, name=seed.doc_id)
     assert "only the bot's operator can remove it" in shown_text(shared)
