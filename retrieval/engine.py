@@ -13,7 +13,7 @@ from pathlib import Path
 
 from retrieval.answer.extractive import ExtractiveAnswerer, abstention
 from retrieval.answer.questions import clean_question, decodable, without_mentions
-from retrieval.errors import ConfigurationError, DocumentError, QuestionError
+from retrieval.errors import ConfigurationError, DocumentError, QuestionError, StoreError
 from retrieval.factcheck import CheckedSentence, ClaimChecker
 from retrieval.index.chroma import store_errors
 from retrieval.index.search import HybridSearcher
@@ -136,8 +136,20 @@ class Engine:
         history: Sequence[Turn],
         filters: SearchFilters | None,
     ) -> Iterator[str | Answer]:
-        with store_errors("the question was not answered"):
-            yield from self._answer(question, asked, history, filters)
+        try:
+            with store_errors("the question was not answered"):
+                yield from self._answer(question, asked, history, filters)
+        except StoreError as exc:
+            who = self.store.writer_elsewhere()
+            if who is None:
+                raise
+            # Chroma's embedded store cannot be read by one process while another writes it.
+            raise StoreError(
+                f"The store is being written by {who}, and an embedded store cannot be read by "
+                "another process during a write, so the question was not answered. Ask again "
+                "when the write has finished, or run a Chroma server (chroma run) and set "
+                "CHROMA_HOST so that several processes can share the store."
+            ) from exc.__cause__
 
     def _answer(
         self,

@@ -44,6 +44,9 @@ class LayeredStore:
     def claim_writer(self, holder: str) -> None:
         self._own.claim_writer(holder)
 
+    def writer_elsewhere(self) -> str | None:
+        return self._own.writer_elsewhere()  # one store directory, one lock
+
     def owns(self, doc_id: str) -> bool:
         """Whether ``doc_id`` is this community's (removable here) rather than the shared one's."""
         return bool(self._own.documents([doc_id]))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import struct
 import sys
 from pathlib import Path
 from typing import IO
@@ -26,6 +27,7 @@ from typing import IO
 from retrieval.errors import StoreError
 
 LOCK_NAME = "writer.lock"
+_FLOCK = "hhqqi4x"  # struct flock on Linux (64-bit): type, whence, start, len, pid
 
 
 class WriterLock:
@@ -65,6 +67,22 @@ class WriterLock:
         handle.flush()
         self._file = handle
 
+    def elsewhere(self) -> str | None:
+        """Who holds the lock, when another process does (None when free or held here).
+
+        Asked with F_GETLK, which takes no lock: taking and dropping one would drop this
+        process's own lock too (POSIX record locks belong to the process, and closing any
+        descriptor of the file releases them).
+        """
+        if self._file is not None or not self.path.exists():
+            return None
+        with self.path.open("r", encoding="utf-8") as handle:
+            query = struct.pack(_FLOCK, fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+            answer = fcntl.fcntl(handle, fcntl.F_GETLK, query)
+            if struct.unpack(_FLOCK, answer)[0] == fcntl.F_UNLCK:
+                return None
+            return handle.read().strip() or "another newsbot process"
+
     def release(self) -> None:
         if self._file is not None:
             self._file.seek(0)
@@ -78,6 +96,9 @@ class NoLock:
     """A Chroma server takes writes from many clients: nothing to hold."""
 
     held = False
+
+    def elsewhere(self) -> str | None:
+        return None
 
     def claim(self, holder: str | None = None) -> None:
         return None

@@ -14,7 +14,8 @@ from retrieval.errors import StoreError
 from retrieval.index.writer_lock import WriterLock
 from tests.bot.discord.test_runner import WELL_FORMED
 from tests.bot.test_cli import _clean_env, _installed
-from tests.conftest import REPO
+from tests.conftest import REPO, EngineFactory
+from tests.retrieval.index.test_server_writers import _incoming
 
 HOLDER = """
 import sys
@@ -92,3 +93,32 @@ def test_a_holder_killed_with_sigkill_leaves_no_lock_behind(tmp_path: Path) -> N
     lock.claim("test")
     assert lock.held
     lock.release()
+
+
+def test_a_reader_during_another_process_write_is_told_who_writes_and_what_to_do(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    seeded = _newsbot("ingest", str(REPO / "documents"), "--store", str(store), cwd=tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    reader = make_engine(newsbot_store=store)  # reads only: it never takes the lock
+    writer = subprocess.Popen(
+        [_installed(), "ingest", str(_incoming(tmp_path / "in", 30)), "--store", str(store)],
+        cwd=tmp_path,
+        env=_clean_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    answered, told = 0, []
+    while writer.poll() is None:
+        try:
+            reader.answer("How many rail containers of weapons were shipped?")
+            answered += 1
+        except StoreError as exc:
+            told.append(str(exc))
+    assert writer.returncode == 0
+    assert answered + len(told) >= 3
+    for message in told:  # Chroma's embedded store fails such reads: each says why, and what to do
+        assert message.startswith("The store is being written by `newsbot ingest ")
+        assert "` (pid " in message
+        assert "CHROMA_HOST" in message
