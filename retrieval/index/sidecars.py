@@ -10,7 +10,7 @@ build and an index from another.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -72,14 +72,20 @@ class Sidecars:
         if need_lexical or need_centroids:
             # One pass over Chroma for whatever is stale: each full read costs seconds on a
             # large store.
-            records = list(self._records(need_centroids))
-            if need_lexical:
-                lexical.build([chunk for chunk, _ in records], revision)
+            # The vectors stream into the centroid sums page by page and are not kept: on a large
+            # store, holding them all beside the chunk texts was the rebuild's biggest cost.
+            chunks: list[Chunk] = []
+
+            def rows() -> Iterator[tuple[str, str, int, np.ndarray]]:
+                for chunk, vector in self._records(need_centroids):
+                    chunks.append(chunk)
+                    if vector is not None:
+                        yield chunk.doc_id, chunk.source, date_ordinal(chunk.date), vector
+
             if need_centroids:
-                rows = [
-                    (chunk.doc_id, chunk.source, date_ordinal(chunk.date), vector)
-                    for chunk, vector in records
-                    if vector is not None
-                ]
-                centroids.build(rows, revision)
+                centroids.build(rows(), revision)
+            else:
+                chunks.extend(chunk for chunk, _ in self._records(False))
+            if need_lexical:
+                lexical.build(chunks, revision)
         return SidecarSet(revision, lexical, centroids)
