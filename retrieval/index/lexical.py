@@ -232,7 +232,9 @@ def _retrieve(
         [terms],
         k=min(k, int(index.scores["num_docs"])),
         show_progress=False,
-        n_threads=1,
+        # 0 scores in this thread; any other number builds a thread pool on every call (bm25s
+        # 0.2), which cost a third of a BM25 search for the same results.
+        n_threads=0,
         weight_mask=None if mask is None else mask.astype(np.float32),
     )
     return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]

@@ -71,3 +71,15 @@ async def test_a_store_that_is_down_is_told_to_the_member_not_raised(tmp_path: P
     (edit,) = interaction.edit_original_response.await_args_list  # replaces "thinking"
     shown = " ".join(e.description or "" for e in edit.kwargs["embeds"])
     assert "not reachable" in shown
+
+
+async def test_check_claims_outside_the_allowed_channels_points_to_them(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    services = make_services(tmp_path, engine, newsbot_allowed_channel_ids="100")
+    cog = CheckCog(MagicMock(), services)
+    interaction = make_interaction(services, channel_id=300)
+    await cog.menu.callback(interaction, _message("Kim greeted Putin at the airport."))
+    (sent,) = interaction.response.send_message.await_args_list
+    assert sent.kwargs["ephemeral"] is True
+    assert "only in <#100>" in sent.kwargs["embeds"][0].description
+    assert engine.calls_to("check") == []
