@@ -31,7 +31,7 @@ from retrieval.index.embeddings import (
 )
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import HybridSearcher
-from retrieval.index.store import ChunkStore, Store
+from retrieval.index.store import ChunkStore, QueryVectors, Store
 from retrieval.index.writer_lock import NoLock, WriterLock
 from retrieval.ingest.pipeline import Ingestor
 from retrieval.interfaces import Embedder, Rewriter, StreamingAnswerer
@@ -60,6 +60,7 @@ class Parts:
     assessor: ClaimAssessor
     client: ClientAPI
     lock: WriterLock | NoLock
+    queries: QueryVectors
     chat: BaseChatModel | None
     llm: StreamingAnswerer | None
     rewriter: Rewriter
@@ -129,6 +130,7 @@ def build_parts(
         client=client,
         # A Chroma server takes many writers; an embedded store one at a time.
         lock=NoLock() if settings.chroma_host else WriterLock(settings.newsbot_store),
+        queries=QueryVectors(),
         chat=chat,
         llm=llm,
         rewriter=rewriter,
@@ -142,6 +144,7 @@ def chunk_store(parts: Parts, collection: str) -> ChunkStore:
         collection=collection,
         sidecar_dir=parts.settings.newsbot_store / "lexical",
         lock=parts.lock,
+        queries=parts.queries,
     )
 
 

@@ -7,6 +7,7 @@ What the engine, the ingest pipeline and the searcher call; the Chroma details l
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,28 @@ from retrieval.interfaces import Embedder
 from retrieval.models import Chunk, Document, DocumentInfo, SearchFilters
 
 WRITE_BATCH = 256  # chunks embedded and written at once, whatever the size of their document
+
+
+class QueryVectors:
+    """The last few questions' vectors, shared by the stores of one process: a server's store and
+    the shared one it is read with embed each question once, not once each."""
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()  # the bot answers on several threads
+
+    def vector(self, query: str, embedder: Embedder) -> np.ndarray:
+        with self._lock:
+            found = self._vectors.get(query)
+        if found is not None:
+            return found
+        vector = embedder.embed_batch([query])[0]
+        with self._lock:
+            self._vectors[query] = vector
+            while len(self._vectors) > self._size:
+                del self._vectors[next(iter(self._vectors))]
+        return vector
 
 
 class Store(Protocol):
@@ -76,6 +99,7 @@ class ChunkStore:
         collection: str,
         sidecar_dir: Path,
         lock: WriterLock | NoLock | None = None,
+        queries: QueryVectors | None = None,
     ) -> None:
         self._embedder = embedder
         self._lock = lock or NoLock()
@@ -84,7 +108,7 @@ class ChunkStore:
         self._sidecars = Sidecars(
             sidecar_dir, collection, lambda vectors: self._chroma.records(vectors=vectors)
         )
-        self._query_vector: tuple[str, np.ndarray] | None = None
+        self._queries = queries or QueryVectors()
 
     def claim_writer(self, holder: str) -> None:
         """Become this store's one writer now (the bot does at start), not at the first write."""
@@ -240,16 +264,8 @@ class ChunkStore:
         return self._embed_query(query)
 
     def _embed_query(self, query: str) -> np.ndarray:
-        """The query's vector, kept for the next call: chunk and document search share it.
-
-        Read once into a local: the bot answers on several threads, and another question may
-        replace the cached pair between a check and a use.
-        """
-        cached = self._query_vector
-        if cached is None or cached[0] != query:
-            cached = (query, self._embedder.embed_batch([query])[0])
-            self._query_vector = cached
-        return cached[1]
+        """The query's vector, kept for the next calls: chunk and document search share it."""
+        return self._queries.vector(query, self._embedder)
 
     def dense_documents(
         self, query: str, *, k: int, filters: SearchFilters | None = None
