@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.bot.test_cli import _clean_env, _installed
 
 
-def _newsbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _newsbot(
+    *args: str, cwd: Path, preexec_fn: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The installed command on the store in ``cwd``; ``preexec_fn`` runs in the child first."""
     return subprocess.run(
         [_installed(), *args, "--store", str(cwd / "store")],
         capture_output=True,
@@ -17,6 +21,7 @@ def _newsbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         cwd=cwd,
         env=_clean_env(),
         timeout=300,
+        preexec_fn=preexec_fn,
     )
 
 

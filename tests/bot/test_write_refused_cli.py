@@ -12,7 +12,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from tests.bot.test_cli import _clean_env, _installed
+from tests.bot.test_remove_cli import _newsbot as run_newsbot
 from tests.conftest import SEEDS
 
 LIMIT = 400_000  # bytes: the seeds' store needs about 900 kB, so the ingest fails midway
@@ -20,19 +20,10 @@ LIMIT = 400_000  # bytes: the seeds' store needs about 900 kB, so the ingest fai
 
 def _newsbot(*args: str, cwd: Path, limit: int | None = None) -> subprocess.CompletedProcess[str]:
     def refuse_big_writes() -> None:
-        if limit is not None:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
-    return subprocess.run(
-        [_installed(), *args, "--store", str(cwd / "store")],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=_clean_env(),
-        timeout=300,
-        preexec_fn=refuse_big_writes,
-    )
+    return run_newsbot(*args, cwd=cwd, preexec_fn=None if limit is None else refuse_big_writes)
 
 
 def test_a_refused_write_is_one_line_and_the_store_stays_usable(tmp_path: Path) -> None:
