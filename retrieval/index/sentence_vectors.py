@@ -5,12 +5,13 @@ vector (a passage's vector blurs the one sentence that matters). Embedding candi
 would cost the store's model tens of milliseconds on every answer, so each chunk's sentences are
 embedded when the chunk is written and kept in a Chroma collection of their own, beside the chunks,
 where every process sharing the store finds them. A store written before this existed fills them in
-the first time a question needs them.
+the first time a question needs them (kept only by a process that may write the store; a reader
+beside the running bot computes them for the question and stores nothing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from chromadb.api import ClientAPI
 
 from retrieval.interfaces import Embedder
 from retrieval.models import Chunk
-from retrieval.sentences import plain_text, split_sentences
+from retrieval.sentences import Sentence, plain_text, split_sentences
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,17 @@ class StoredSentence:
 class SentenceVectors:
     """Sentence vectors in the collection ``<collection>-sentences``, looked up by chunk."""
 
-    def __init__(self, client: ClientAPI, embedder: Embedder, *, collection: str) -> None:
+    def __init__(
+        self,
+        client: ClientAPI,
+        embedder: Embedder,
+        *,
+        collection: str,
+        may_store: Callable[[], bool] = lambda: True,
+    ) -> None:
         self._client = client
         self._embedder = embedder
+        self._may_store = may_store
         self._collection = client.get_or_create_collection(
             f"{collection}-sentences",
             metadata={"embedding_model": embedder.name},
@@ -47,15 +56,9 @@ class SentenceVectors:
 
     def add(self, chunks: Sequence[Chunk]) -> None:
         """Split and embed the chunks' sentences (one embedding batch), replacing older ones."""
-        rows = [
-            (chunk, i, s)
-            for chunk in chunks
-            for i, s in enumerate(split_sentences(chunk.text))
-            if s.text.strip()
-        ]
+        rows, vectors = self._embedded(chunks)
         if not rows:
             return
-        vectors = self._embedder.embed_batch([plain_text(s) for _, _, s in rows])
         limit = max(1, int(self._client.get_max_batch_size()))
         for begin in range(0, len(rows), limit):
             part = rows[begin : begin + limit]
@@ -78,10 +81,30 @@ class SentenceVectors:
             return {}
         found = self._read(list(wanted))
         missing = [chunk for chunk_id, chunk in wanted.items() if chunk_id not in found]
-        if missing:
+        if missing and self._may_store():
             self.add(missing)
             found.update(self._read([c.chunk_id for c in missing]))
+        elif missing:
+            rows, vectors = self._embedded(missing)
+            for (chunk, _, sentence), vector in zip(rows, vectors, strict=True):
+                found.setdefault(chunk.chunk_id, []).append(
+                    StoredSentence(sentence.text, sentence.start, sentence.end, vector)
+                )
         return found
+
+    def _embedded(
+        self, chunks: Sequence[Chunk]
+    ) -> tuple[list[tuple[Chunk, int, Sentence]], np.ndarray]:
+        """Each non-blank sentence of ``chunks`` (chunk, index, sentence), and their vectors."""
+        rows = [
+            (chunk, i, s)
+            for chunk in chunks
+            for i, s in enumerate(split_sentences(chunk.text))
+            if s.text.strip()
+        ]
+        if not rows:
+            return [], np.zeros((0, self._embedder.dimension), dtype=np.float32)
+        return rows, self._embedder.embed_batch([plain_text(s) for _, _, s in rows])
 
     def _read(self, chunk_ids: list[str]) -> dict[str, list[StoredSentence]]:
         where: dict[str, Any] = {"chunk_id": {"$in": chunk_ids}}

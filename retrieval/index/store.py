@@ -104,7 +104,14 @@ class ChunkStore:
         self._embedder = embedder
         self._lock = lock or NoLock()
         self._chroma = ChromaCollection(client, embedder, name=collection)
-        self._sentences = SentenceVectors(client, embedder, collection=collection)
+        # A process that does not hold an embedded store's lock must not write it, even to fill in
+        # sentence vectors a store written before they existed lacks.
+        self._sentences = SentenceVectors(
+            client,
+            embedder,
+            collection=collection,
+            may_store=lambda: isinstance(self._lock, NoLock) or self._lock.held,
+        )
         self._sidecars = Sidecars(
             sidecar_dir, collection, lambda vectors: self._chroma.records(vectors=vectors)
         )
