@@ -165,7 +165,8 @@ class Engine:
             standalone = self._rewriter(asked, history)
             timings["rewrite"] = _ms(began)
         mark = time.perf_counter()
-        retrieval = self.searcher.retrieve(standalone, k=self._top_k, filters=filters)
+        with self.store.one_revision():  # one freshness check for the question's three searches
+            retrieval = self.searcher.retrieve(standalone, k=self._top_k, filters=filters)
         idf = self.store.idf()
         relevant = self._extractive.relevant_passages(standalone, retrieval, idf)
         timings["retrieve"] = _ms(mark)

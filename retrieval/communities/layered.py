@@ -11,7 +11,8 @@ re-fused by rank.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -43,6 +44,11 @@ class LayeredStore:
     # -- writes: this community's collection only ---------------------------------------------
     def claim_writer(self, holder: str) -> None:
         self._own.claim_writer(holder)
+
+    @contextmanager
+    def one_revision(self) -> Iterator[None]:
+        with self._own.one_revision(), self._shared.one_revision():
+            yield
 
     def writer_elsewhere(self) -> str | None:
         return self._own.writer_elsewhere()  # one store directory, one lock

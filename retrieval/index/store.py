@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 from chromadb.api import ClientAPI
@@ -56,6 +57,7 @@ class Store(Protocol):
     @property
     def embedding_model(self) -> str: ...
     def claim_writer(self, holder: str) -> None: ...
+    def one_revision(self) -> AbstractContextManager[None]: ...
     def writer_elsewhere(self) -> str | None: ...
     def owns(self, doc_id: str) -> bool: ...
     def upsert_many(self, items: Sequence[tuple[Document, Sequence[Chunk]]]) -> int: ...
@@ -116,6 +118,7 @@ class ChunkStore:
             sidecar_dir, collection, lambda vectors: self._chroma.records(vectors=vectors)
         )
         self._queries = queries or QueryVectors()
+        self._pinned = threading.local()
 
     def claim_writer(self, holder: str) -> None:
         """Become this store's one writer now (the bot does at start), not at the first write."""
@@ -134,9 +137,28 @@ class ChunkStore:
         """Whether removing ``doc_id`` through this store removes it (always: it is one store)."""
         return True
 
+    @contextmanager
+    def one_revision(self) -> Iterator[None]:
+        """Within, Chroma's revision is asked once and the sidecars it picks are kept: a question
+        makes three searches, and through a Chroma server each check is a round trip. Per
+        thread, since the bot answers several questions at once."""
+        if getattr(self._pinned, "active", False):
+            yield
+            return
+        self._pinned.active, self._pinned.sidecars = True, None
+        try:
+            yield
+        finally:
+            self._pinned.active, self._pinned.sidecars = False, None
+
     def _fresh(self) -> SidecarSet:
-        """The sidecars for Chroma's current revision (checked by each search)."""
-        return self._sidecars.for_revision(self._chroma.revision())
+        """The sidecars for Chroma's current revision (checked by each search, or once within
+        :meth:`one_revision`)."""
+        if not getattr(self._pinned, "active", False):
+            return self._sidecars.for_revision(self._chroma.revision())
+        if self._pinned.sidecars is None:
+            self._pinned.sidecars = self._sidecars.for_revision(self._chroma.revision())
+        return cast(SidecarSet, self._pinned.sidecars)
 
     def has_dated_documents(self) -> bool:
         """Whether any stored document has a date, from the sidecars the last search checked."""
