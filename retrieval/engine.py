@@ -223,13 +223,14 @@ class Engine:
                 "The text is not valid UTF-8; please paste it again.", question=text
             )
         cleaned = without_mentions(text)
-        with store_errors("the text was not checked"):
+        with store_errors("the text was not checked"), self.store.one_revision():
             return self._checker.check(cleaned, context=context, title=title)
 
     def summarise(self, request: SummaryRequest) -> Summary:
         if self._summariser is None:
             raise RuntimeError("summaries are not configured")
-        return self._summariser.summarise(request)
+        with self.store.one_revision():  # one collection state for the whole briefing
+            return self._summariser.summarise(request)
 
     # -- documents -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:

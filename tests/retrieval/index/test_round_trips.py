@@ -36,3 +36,16 @@ def test_one_revision_check_per_question(make_engine: EngineFactory) -> None:
     answer = engine.answer("How many rail containers of weapons were shipped?")
     assert answer.citations
     assert client.get_collection_calls == 1
+
+
+def test_one_revision_check_per_checked_text(make_engine: EngineFactory) -> None:
+    engine = make_engine()
+    engine.ingest_paths([SEEDS])
+    client = CountingClient(engine.store._chroma._client)  # type: ignore[attr-defined]
+    engine.store._chroma._client = client  # type: ignore[attr-defined]
+    checked = engine.check(
+        "Kim greeted Putin at Pyongyang International Airport. "
+        "Putin reportedly wants artillery shells."
+    )
+    assert len(checked) == 2
+    assert client.get_collection_calls == 1
