@@ -11,9 +11,10 @@ re-fused by rank.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TypeVar
 
 import numpy as np
 
@@ -21,6 +22,8 @@ from retrieval.errors import ConfigurationError
 from retrieval.index.sentence_vectors import StoredSentence
 from retrieval.index.store import Store
 from retrieval.models import Chunk, Document, DocumentInfo, SearchFilters
+
+T = TypeVar("T")
 
 
 class LayeredStore:
@@ -95,37 +98,41 @@ class LayeredStore:
     def dense(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[Chunk, float]]:
-        return _merge_chunks(
+        return _merge(
             self._own.dense(query, k=k, filters=filters),
             self._shared.dense(query, k=k, filters=filters),
             k,
+            _chunk_doc,
         )
 
     def lexical(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[Chunk, float]]:
-        return _merge_chunks(
+        return _merge(
             self._own.lexical(query, k=k, filters=filters),
             self._shared.lexical(query, k=k, filters=filters),
             k,
+            _chunk_doc,
         )
 
     def dense_documents(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:
-        return _merge_ids(
+        return _merge(
             self._own.dense_documents(query, k=k, filters=filters),
             self._shared.dense_documents(query, k=k, filters=filters),
             k,
+            _same,
         )
 
     def lexical_documents(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:
-        return _merge_ids(
+        return _merge(
             self._own.lexical_documents(query, k=k, filters=filters),
             self._shared.lexical_documents(query, k=k, filters=filters),
             k,
+            _same,
         )
 
     def sentences(self, chunks: Iterable[Chunk]) -> dict[str, list[StoredSentence]]:
@@ -167,17 +174,18 @@ def _union(own: list[DocumentInfo], shared: list[DocumentInfo]) -> list[Document
     return own + [replace(d, shared=True) for d in shared if d.doc_id not in mine]
 
 
-def _merge_chunks(
-    own: list[tuple[Chunk, float]], shared: list[tuple[Chunk, float]], k: int
-) -> list[tuple[Chunk, float]]:
-    mine = {c.doc_id for c, _ in own}
-    rest = [(c, s) for c, s in shared if c.doc_id not in mine]
+def _merge(
+    own: list[tuple[T, float]], shared: list[tuple[T, float]], k: int, doc_of: Callable[[T], str]
+) -> list[tuple[T, float]]:
+    """The ``k`` best of both rankings; the shared one's copy of an own document is dropped."""
+    mine = {doc_of(item) for item, _ in own}
+    rest = [(item, score) for item, score in shared if doc_of(item) not in mine]
     return heapq.nlargest(k, own + rest, key=lambda pair: pair[1])
 
 
-def _merge_ids(
-    own: list[tuple[str, float]], shared: list[tuple[str, float]], k: int
-) -> list[tuple[str, float]]:
-    mine = {doc_id for doc_id, _ in own}
-    rest = [(d, s) for d, s in shared if d not in mine]
-    return heapq.nlargest(k, own + rest, key=lambda pair: pair[1])
+def _chunk_doc(chunk: Chunk) -> str:
+    return chunk.doc_id
+
+
+def _same(doc_id: str) -> str:
+    return doc_id
