@@ -26,12 +26,13 @@ from retrieval.index.chroma import make_client
 from retrieval.index.embeddings import (
     BackgroundLoaded,
     MiniLMEmbedder,
+    QueryVectors,
     WordLlamaEmbedder,
     make_embedder,
 )
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import HybridSearcher
-from retrieval.index.store import ChunkStore, QueryVectors, Store
+from retrieval.index.store import ChunkStore, Store
 from retrieval.index.writer_lock import NoLock, WriterLock
 from retrieval.ingest.pipeline import Ingestor
 from retrieval.interfaces import Embedder, Rewriter, StreamingAnswerer

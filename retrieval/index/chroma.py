@@ -13,6 +13,7 @@ write bumps, so the sidecar indexes (BM25, document vectors) know when they are 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from langchain_chroma import Chroma
 
 PAGE = 2000  # rows per Chroma read; keeps memory flat on the 20k-document store
+CHANGE_LOG = 32  # recent revisions whose changed documents the collection's metadata names
+LOGGED_IDS = 500  # a change of more documents is logged as "all": readers rebuild
 
 
 @contextmanager
@@ -64,6 +67,15 @@ def make_client(path: Path | None, *, host: str | None = None, port: int = 8000)
         raise StoreError("no store path configured (NEWSBOT_STORE)")
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def _change_log(meta: Mapping[str, Any]) -> list[list[Any]]:
+    """The metadata's change log: [revision, document ids or None] pairs, oldest first."""
+    try:
+        log = json.loads(str(meta.get("changes") or "[]"))
+    except ValueError:
+        return []
+    return [entry for entry in log if isinstance(entry, list) and len(entry) == 2]
 
 
 def date_ordinal(date: dt.date | None) -> int:
@@ -173,12 +185,34 @@ class ChromaCollection:
         meta = self._collection.metadata or {}
         return int(meta.get("revision", 0))
 
-    def bump_revision(self) -> None:
+    def bump_revision(self, changed: Collection[str] | None = None) -> tuple[int, int]:
+        """Move the revision on by one, logging which documents the change touched (None: too
+        many to name); returns the revision before and after.
+
+        The log is how other processes' sidecars follow this change by reading just those
+        documents back (see :meth:`changed_between`) instead of the whole collection.
+        """
         self._collection = self._client.get_collection(self._name, embedding_function=None)
         meta = dict(self._collection.metadata or {})
-        meta["revision"] = int(meta.get("revision", 0)) + 1
-        meta["embedding_model"] = self._embedder.name
+        before = int(meta.get("revision", 0))
+        named = sorted(changed) if changed is not None and len(changed) <= LOGGED_IDS else None
+        log = [*_change_log(meta), [before + 1, named]][-CHANGE_LOG:]
+        meta.update(revision=before + 1, embedding_model=self._embedder.name)
+        meta["changes"] = json.dumps(log)
         self._collection.modify(metadata=meta)
+        return before, before + 1
+
+    def changed_between(self, before: int, after: int) -> set[str] | None:
+        """Documents the changes after ``before`` up to ``after`` touched, from the metadata the
+        last :meth:`revision` read; None when the log does not name them all."""
+        log = {int(r): ids for r, ids in _change_log(self._collection.metadata or {})}
+        changed: set[str] = set()
+        for revision in range(before + 1, after + 1):
+            ids = log.get(revision)
+            if ids is None:
+                return None
+            changed.update(ids)
+        return changed
 
     # -- writes ----------------------------------------------------------------------------
     def add(
@@ -235,6 +269,16 @@ class ChromaCollection:
                 vector = None if embedded is None else np.asarray(embedded[i], dtype=np.float32)
                 yield chunk, vector
             offset += len(ids)
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these chunks, by id (a few hundred at a time: one write's)."""
+        found = self._collection.get(ids=list(ids), include=["embeddings"])
+        embedded = found.get("embeddings")
+        if embedded is None:
+            return {}
+        return {
+            i: np.asarray(v, dtype=np.float32) for i, v in zip(found["ids"], embedded, strict=True)
+        }
 
     def metadatas(self, doc_ids: Collection[str] | None) -> Iterator[dict[str, Any]]:
         """Each chunk's metadata, of every document or only of those in ``doc_ids``."""

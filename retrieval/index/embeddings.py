@@ -188,3 +188,25 @@ def make_embedder(
             f"unknown embedding model {spec!r}: use minilm, wordllama or openai:MODEL"
         )
     return BackgroundLoaded(model) if background else model()
+
+
+class QueryVectors:
+    """The last few questions' vectors, shared by the stores of one process: a server's store and
+    the shared one it is read with embed each question once, not once each."""
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()  # the bot answers on several threads
+
+    def vector(self, query: str, embedder: Embedder) -> np.ndarray:
+        with self._lock:
+            found = self._vectors.get(query)
+        if found is not None:
+            return found
+        vector = embedder.embed_batch([query])[0]
+        with self._lock:
+            self._vectors[query] = vector
+            while len(self._vectors) > self._size:
+                del self._vectors[next(iter(self._vectors))]
+        return vector

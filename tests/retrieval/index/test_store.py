@@ -13,7 +13,7 @@ from retrieval.engine import Engine
 from retrieval.errors import DocumentError, EmbeddingMismatchError, StoreError
 from retrieval.index.chroma import make_client
 from retrieval.index.embeddings import WordLlamaEmbedder
-from retrieval.index.lexical import LexicalIndex
+from retrieval.index.sidecars.lexical import LexicalIndex
 from retrieval.index.store import ChunkStore
 from retrieval.ingest.loaders import LoadError
 from retrieval.models import Chunk, PassageKind, SearchFilters

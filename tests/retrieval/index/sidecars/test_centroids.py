@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.index.centroids import CentroidIndex
+from retrieval.index.sidecars.centroids import CentroidIndex
 from retrieval.models import SearchFilters
 
 

@@ -4,20 +4,23 @@ Chunk vectors each see a few sentences; a question phrased like a headline is ab
 article, and its nearest chunk can belong to an article that only touches the subject. The mean
 vector ranks documents by what they are mostly about. It costs no extra embedding (it is derived
 from the vectors Chroma already holds) and an exact scan is a few milliseconds even on the
-20k-document store, so it lives beside the BM25 sidecar and is rebuilt with it.
+20k-document store, so it lives beside the BM25 sidecar and follows the same changes.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
+from retrieval.index.chroma import date_ordinal
 from retrieval.index.files import replaced_directory
 from retrieval.index.lexical import filter_mask
-from retrieval.models import SearchFilters
+from retrieval.index.sidecars.change import Change
+from retrieval.models import Chunk, SearchFilters
 
 
 class CentroidIndex:
@@ -41,16 +44,42 @@ class CentroidIndex:
                 sums[doc_id] = np.array(vector, dtype=np.float64)
                 meta[doc_id] = (source, date_ord)
         self._doc_ids = list(sums)
-        if sums:
-            matrix = np.vstack(list(sums.values()))
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
-            self._matrix = (matrix / norms).astype(np.float32)
-        else:
-            self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._matrix = _unit_rows(list(sums.values()))
         self._sources = np.array([meta[d][0] for d in self._doc_ids], dtype=object)
         self._date_ord = np.array([meta[d][1] for d in self._doc_ids], dtype=np.int64)
-        self._save(revision)
+        self.save(revision)
+
+    def applied(self, change: Change) -> CentroidIndex:
+        """A new index with ``change`` in it (this one stays as it was for searches reading it):
+        the removed documents' rows dropped, and one row per new document from its vector sum."""
+        new = copy.copy(self)
+        keep = np.array([d not in change.removed for d in self._doc_ids], dtype=bool)
+        firsts: dict[str, Chunk] = {}
+        for chunk in change.added:
+            firsts.setdefault(chunk.doc_id, chunk)
+        fresh = [d for d in change.vector_sums if d in firsts]
+        rows = _unit_rows([change.vector_sums[d] for d in fresh])
+        kept = self._matrix[keep]
+        new._matrix = rows if not len(kept) else np.vstack([kept, rows]) if len(rows) else kept
+        new._doc_ids = [d for d, k in zip(self._doc_ids, keep, strict=True) if k] + fresh
+        new._sources = np.concatenate(
+            [self._sources[keep], np.array([firsts[d].source for d in fresh], dtype=object)]
+        )
+        new._date_ord = np.concatenate(
+            [
+                self._date_ord[keep],
+                np.array([date_ordinal(firsts[d].date) for d in fresh], dtype=np.int64),
+            ]
+        )
+        return new
+
+    def saved_revision(self) -> int | None:
+        """The revision the saved centroids reflect, if any."""
+        try:
+            revision = json.loads((self._dir / "documents.json").read_text()).get("revision")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return revision if isinstance(revision, int) else None
 
     def load(self, revision: int) -> bool:
         """Load the saved centroids if they reflect ``revision``; False means rebuild them."""
@@ -67,7 +96,7 @@ class CentroidIndex:
         self._matrix = matrix
         return len(self._doc_ids) == len(matrix)
 
-    def _save(self, revision: int) -> None:
+    def save(self, revision: int) -> None:
         with replaced_directory(self._dir) as tmp:
             np.save(tmp / "centroids.npy", self._matrix)
             (tmp / "documents.json").write_text(
@@ -101,3 +130,13 @@ class CentroidIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(self._doc_ids[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+
+
+def _unit_rows(vectors: list[np.ndarray]) -> np.ndarray:
+    """The vectors as a float32 matrix of unit rows (a zero vector stays zero)."""
+    if not vectors:
+        return np.zeros((0, 0), dtype=np.float32)
+    matrix = np.vstack(vectors).astype(np.float64)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32)

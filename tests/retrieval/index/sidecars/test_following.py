@@ -1,0 +1,142 @@
+"""The sidecars follow this process's own uploads and removals without reading Chroma again, and
+end where a rebuild from Chroma would: the same BM25 and document-vector rankings."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from retrieval.index.chroma import make_client
+from retrieval.index.embeddings import WordLlamaEmbedder
+from retrieval.index.store import ChunkStore
+from retrieval.ingest.chunking import chunk_document
+from retrieval.ingest.loaders import load_bytes
+from retrieval.models import Chunk, Document
+
+TOPICS = ["harbour", "wheat", "election", "storm", "cocoa", "airline", "museum", "bridge"]
+QUERIES = ["harbour crane repairs", "wheat harvest prices", "storm museum", "bridge 17", "cocoa"]
+
+
+def _document(name: str, seed: int) -> tuple[Document, list[Chunk]]:
+    rng = random.Random(seed)
+    sentences = [
+        f"The {rng.choice(TOPICS)} report number {rng.randint(1, 40)} says the "
+        f"{rng.choice(TOPICS)} figures moved as the {rng.choice(TOPICS)} season began."
+        for _ in range(rng.randint(2, 30))
+    ]
+    (doc,) = load_bytes(name, f"{name} headline\n\n{' '.join(sentences)}\n".encode(), origin=name)
+    return doc, chunk_document(doc, size=200, overlap=40)
+
+
+def _rankings(store: ChunkStore) -> list[list[tuple[str, float]]]:
+    """Every scored chunk and document for each query; equal scores by id, since rows are
+    numbered in a different order after a rebuild."""
+    found: list[list[tuple[str, float]]] = []
+    for query in QUERIES:
+        found.append([(c.chunk_id, round(s, 4)) for c, s in store.lexical(query, k=1000)])
+        found.append([(d, round(s, 4)) for d, s in store.lexical_documents(query, k=1000)])
+        found.append([(d, round(s, 4)) for d, s in store.dense_documents(query, k=1000)])
+    return [sorted(ranking, key=lambda hit: (-hit[1], hit[0])) for ranking in found]
+
+
+def _revision_on_disk(sidecars: Path) -> int:
+    return int(json.loads((sidecars / "news" / "revision.json").read_text())["revision"])
+
+
+@pytest.fixture
+def store_dirs(tmp_path: Path) -> tuple[Path, Path]:
+    return tmp_path / "store", tmp_path / "sidecars"
+
+
+def test_changes_end_where_a_rebuild_from_chroma_does(
+    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder
+) -> None:
+    chroma_dir, sidecars = store_dirs
+    client = make_client(chroma_dir)
+    store = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    store.upsert_many([_document(f"doc{i}.txt", i) for i in range(40)])
+    store.warm()
+    saved = _revision_on_disk(sidecars)
+    # An upload, a removal and an edit, as moderators make them one at a time.
+    store.upsert_many([_document("late.txt", 100)])
+    store.delete_documents([_document("doc3.txt", 3)[0].doc_id])
+    store.upsert_many([_document("doc7.txt", 777)])
+    followed = _rankings(store)
+    # Followed in memory, not rebuilt: a rebuild saves at once, and nothing was saved yet.
+    assert _revision_on_disk(sidecars) == saved
+    store.warm()
+    assert _revision_on_disk(sidecars) == saved + 3
+    rebuilt = ChunkStore(client, wordllama, collection="news", sidecar_dir=store_dirs[0] / "fresh")
+    assert _rankings(rebuilt) == followed
+    assert "doc3.txt" not in {c.source for c, _ in store.lexical("report figures", k=500)}
+    # What was saved loads in a new process's store and ranks the same.
+    reloaded = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    assert _rankings(reloaded) == followed
+
+
+def test_many_small_changes_stay_equal_to_a_rebuild_through_compactions(
+    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder
+) -> None:
+    chroma_dir, sidecars = store_dirs
+    client = make_client(chroma_dir)
+    store = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    store.upsert_many([_document(f"doc{i}.txt", i) for i in range(12)])
+    rng = random.Random(9)
+    for step in range(30):  # enough churn that both indexes compact more than once
+        if rng.random() < 0.4:
+            victim = _document(f"doc{rng.randrange(12 + step)}.txt", 0)[0].doc_id
+            store.delete_documents([victim])
+        else:
+            store.upsert_many([_document(f"doc{rng.randrange(12 + step)}.txt", 1000 + step)])
+    rebuilt = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars / "fresh")
+    assert _rankings(rebuilt) == _rankings(store)
+    assert {d.doc_id for d in store.documents()} == set(store._sidecars.current.lexical.document_ids())
+
+
+def test_another_writers_changes_are_followed_through_the_change_log(
+    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder, tmp_path: Path
+) -> None:
+    chroma_dir, sidecars = store_dirs
+    client = make_client(chroma_dir)
+    writer = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    writer.upsert_many([_document(f"doc{i}.txt", i) for i in range(20)])
+    writer.warm()
+    # Another bot on the same Chroma, with sidecars of its own (as on another host).
+    reader_dir = tmp_path / "reader"
+    reader = ChunkStore(client, wordllama, collection="news", sidecar_dir=reader_dir)
+    assert reader.lexical("harbour", k=1)
+    loaded_at = _revision_on_disk(reader_dir)
+    writer.upsert_many([_document("late.txt", 100)])
+    writer.delete_documents([_document("doc3.txt", 3)[0].doc_id])
+    followed = _rankings(reader)
+    # Caught up from the two logged changes, not rebuilt: a rebuild would have saved.
+    assert _revision_on_disk(reader_dir) == loaded_at
+    assert followed == _rankings(
+        ChunkStore(client, wordllama, collection="news", sidecar_dir=tmp_path / "fresh")
+    )
+    sources = {c.source for c, _ in reader.lexical("report figures season", k=1000)}
+    assert "late.txt" in sources and "doc3.txt" not in sources
+    # A process started later loads the saved sidecars and catches up from the log too.
+    late = ChunkStore(client, wordllama, collection="news", sidecar_dir=reader_dir)
+    assert _rankings(late) == followed and _revision_on_disk(reader_dir) == loaded_at
+
+
+def test_a_reader_too_far_behind_the_log_rebuilds(
+    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder, tmp_path: Path
+) -> None:
+    chroma_dir, sidecars = store_dirs
+    client = make_client(chroma_dir)
+    writer = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    writer.upsert_many([_document("doc0.txt", 0)])
+    reader_dir = tmp_path / "reader"
+    reader = ChunkStore(client, wordllama, collection="news", sidecar_dir=reader_dir)
+    assert reader.lexical("report", k=1)
+    for i in range(40):  # more changes than the log keeps
+        writer.upsert_many([_document(f"more{i}.txt", 200 + i)])
+    assert len({c.source for c, _ in reader.lexical("report figures season", k=1000)}) == 41
+    # Rebuilt from Chroma, which saves at once: the reader's files are at Chroma's revision.
+    revision = (client.get_collection("news").metadata or {})["revision"]
+    assert _revision_on_disk(reader_dir) == revision == 41
