@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from bot.check_lines import run_check
-from bot.settings import BotSettings
+from bot.settings import BotSettings, configuration_error
 from bot.terminal import print_documents, render_answer, render_summary, shown
 from bot.wiring import build_engine, build_engines
 from retrieval.contract import (
@@ -59,17 +59,6 @@ def _settings(store: Path | None) -> BotSettings:
     if store is not None:
         settings = settings.model_copy(update={"newsbot_store": store})
     return settings
-
-
-def configuration_error(exc: ValidationError) -> str:
-    """The first bad setting as the user wrote it: ``NEWSBOT_TOP_K=-5: Input should be ...``."""
-    error = exc.errors()[0]
-    if not error["loc"]:  # a rule across settings: its message names them
-        return str(error["msg"]).removeprefix("Value error, ")
-    name = str(error["loc"][0]).upper()
-    if "TOKEN" in name or "KEY" in name:  # secrets are never printed, not even when wrong
-        return f"{name}: {error['msg']}"
-    return f"{name}={error.get('input')!s}: {error['msg']}"
 
 
 ServerOption = Annotated[
@@ -306,10 +295,23 @@ def documents(
 
 
 @app.command()
-def run(store: StoreOption = None) -> None:
+def run(
+    store: StoreOption = None,
+    shard_count: Annotated[
+        int | None, typer.Option(help="Shards the bot has in all (default: Discord's advice).")
+    ] = None,
+    shard_ids: Annotated[
+        str | None, typer.Option(help="This process's shards, e.g. 0,1 (needs --shard-count).")
+    ] = None,
+) -> None:
     """Run the Discord bot (needs DISCORD_TOKEN)."""
+    from bot.discord.runner import parse_shards, token_problem
     from bot.discord.runner import run as run_bot
-    from bot.discord.runner import token_problem
+
+    try:
+        shards = parse_shards(shard_count, shard_ids)
+    except ValueError as exc:
+        _fail(str(exc))
 
     # The operator's audit trail (moderator actions, log-in, sync, the ready line) is INFO:
     # newsbot's own loggers say it without -v; libraries stay at WARNING.
@@ -330,7 +332,7 @@ def run(store: StoreOption = None) -> None:
     except NewsbotError as exc:
         _fail(str(exc), 1)
     engines.operator.ensure_documents(notify=lambda message: err.print(message, highlight=False))
-    raise typer.Exit(run_bot(settings, engines))
+    raise typer.Exit(run_bot(settings, engines, shards=shards))
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import NoDecode
 
 from retrieval.settings import Settings
@@ -38,3 +38,14 @@ class BotSettings(Settings):
         if isinstance(value, int):
             return [value]
         return value
+
+
+def configuration_error(exc: ValidationError) -> str:
+    """The first bad setting as the user wrote it: ``NEWSBOT_TOP_K=-5: Input should be ...``."""
+    error = exc.errors()[0]
+    if not error["loc"]:  # a rule across settings: its message names them
+        return str(error["msg"]).removeprefix("Value error, ")
+    name = str(error["loc"][0]).upper()
+    if "TOKEN" in name or "KEY" in name:  # secrets are never printed, not even when wrong
+        return f"{name}: {error['msg']}"
+    return f"{name}={error.get('input')!s}: {error['msg']}"

@@ -1,8 +1,9 @@
-"""The ``commands.Bot`` subclass: intents, no pings, cogs, persistent buttons and command sync."""
+"""The ``commands.AutoShardedBot`` subclass: intents, no pings, cogs, persistent buttons and command sync."""
 
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import discord
 from discord import app_commands
@@ -12,7 +13,7 @@ from bot.discord.ask import setup as setup_ask
 from bot.discord.ask.views import FeedbackButton, SourcesButton
 from bot.discord.check import setup as setup_check
 from bot.discord.errors import handle_error
-from bot.discord.services import NO_MENTIONS, BotServices
+from bot.discord.services import NO_MENTIONS, BotServices, DiscordBot
 from bot.discord.sources import setup as setup_sources
 from bot.discord.sources.views import RemoveDocumentButton
 from bot.discord.summary import setup as setup_summary
@@ -45,7 +46,9 @@ INVITE_PERMISSIONS = discord.Permissions(
 )
 
 
-def ready_line(user: discord.ClientUser | None, guilds: int, synced: int | None) -> str:
+def ready_line(
+    user: discord.ClientUser | None, guilds: int, synced: int | None, shards: str = ""
+) -> str:
     """The one line an operator looks for: who we are, where, what was synced, how to invite."""
     if user is None:
         return "ready, but Discord sent no user"
@@ -53,16 +56,22 @@ def ready_line(user: discord.ClientUser | None, guilds: int, synced: int | None)
         user.id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
     )
     commands_part = "commands not synced" if synced is None else f"{synced} commands synced"
-    return f"ready: logged in as {user} (id {user.id}) in {guilds} servers, {commands_part}; invite: {invite}"
+    where = f"in {guilds} servers{shards}"
+    return f"ready: logged in as {user} (id {user.id}) {where}, {commands_part}; invite: {invite}"
 
 
-async def add_cogs(bot: commands.Bot, services: BotServices) -> None:
+async def add_cogs(bot: DiscordBot, services: BotServices) -> None:
     for setup in (setup_ask, setup_summary, setup_sources, setup_check):
         await setup(bot, services)
 
 
-class NewsBot(commands.Bot):
-    """newsbot on Discord. Holds the services; everything else lives in the cogs."""
+class NewsBot(commands.AutoShardedBot):
+    """newsbot on Discord. Holds the services; everything else lives in the cogs.
+
+    Auto-sharded: one process runs every shard Discord recommends, or the ``shard_ids`` of
+    ``shard_count`` when several processes share the bot (they share one Chroma server, and each
+    server's collection is written only by the shard that server is on).
+    """
 
     def __init__(
         self,
@@ -70,12 +79,17 @@ class NewsBot(commands.Bot):
         *,
         message_content: bool = False,
         sync_commands: bool = True,
+        shard_count: int | None = None,
+        shard_ids: list[int] | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=make_intents(message_content=message_content),
             allowed_mentions=NO_MENTIONS,
             help_command=None,
+            shard_count=shard_count,
+            # None (every shard) is discord.py's own default, though its type hints leave it out.
+            shard_ids=cast(list[int], shard_ids),
         )
         self.services = services
         self._sync_commands = sync_commands
@@ -116,7 +130,11 @@ class NewsBot(commands.Bot):
             log.info("synced %d commands to guild %s", len(synced), guild_id)
 
     async def on_ready(self) -> None:
-        log.info(ready_line(self.user, len(self.guilds), self._synced))
+        count, ids = self.shard_count, self.shard_ids
+        shards = (
+            f" on shards {sorted(ids or range(count))} of {count}" if count and count > 1 else ""
+        )
+        log.info(ready_line(self.user, len(self.guilds), self._synced, shards))
 
     async def _on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

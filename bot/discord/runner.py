@@ -8,6 +8,7 @@ import logging
 import re
 import signal
 import sys
+from dataclasses import dataclass
 from typing import TextIO
 
 import aiohttp
@@ -41,12 +42,42 @@ def token_problem(token: str | None) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Shards:
+    """Which of the bot's Discord shards this process runs: all (Discord's recommended count)
+    by default, or ``ids`` of ``count`` when several processes share the bot."""
+
+    count: int | None = None
+    ids: tuple[int, ...] | None = None
+
+
+def parse_shards(count: int | None, ids: str | None) -> Shards:
+    """``--shard-count`` and ``--shard-ids`` as given; ValueError with the reason otherwise."""
+    if count is not None and count < 1:
+        raise ValueError(f"--shard-count must be 1 or more (got {count})")
+    if ids is None:
+        return Shards(count, None)
+    if count is None:
+        raise ValueError("--shard-ids needs --shard-count (how many shards the bot has in all)")
+    try:
+        numbers = tuple(int(part) for part in ids.split(","))
+    except ValueError:
+        numbers = ()
+    if not numbers or any(not 0 <= n < count for n in numbers) or len(set(numbers)) < len(numbers):
+        raise ValueError(
+            f"--shard-ids must be distinct shard numbers from 0 to {count - 1}, comma-separated "
+            f"(got {ids!r})"
+        )
+    return Shards(count, numbers)
+
+
 def run(
     settings: BotSettings,
     engine: Engines | EngineAPI,
     *,
     message_content: bool | None = None,
     stderr: TextIO | None = None,
+    shards: Shards | None = None,
 ) -> int:
     """Run the bot until Ctrl-C or SIGTERM; returns the process exit code.
 
@@ -65,7 +96,9 @@ def run(
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=logging.INFO)
     try:
-        return asyncio.run(_main(settings, engine, token.strip(), message_content=message_content))
+        return asyncio.run(
+            _main(settings, engine, token.strip(), message_content, shards or Shards())
+        )
     except KeyboardInterrupt:
         return EXIT_OK
     except discord.LoginFailure:
@@ -88,7 +121,11 @@ def run(
 
 
 async def _main(
-    settings: BotSettings, engine: Engines | EngineAPI, token: str, *, message_content: bool
+    settings: BotSettings,
+    engine: Engines | EngineAPI,
+    token: str,
+    message_content: bool,
+    shards: Shards,
 ) -> int:
     """Own the bot's resources for the run (``async with``), and stop on SIGINT/SIGTERM."""
     store = FeedbackStore(settings.newsbot_feedback_db)
@@ -101,7 +138,12 @@ async def _main(
             loop.add_signal_handler(sig, stop.set)
             installed.append(sig)
     try:
-        async with NewsBot(services, message_content=message_content) as bot:
+        async with NewsBot(
+            services,
+            message_content=message_content,
+            shard_count=shards.count,
+            shard_ids=None if shards.ids is None else list(shards.ids),
+        ) as bot:
             runner = asyncio.create_task(bot.start(token), name="newsbot-discord")
             stopper = asyncio.create_task(stop.wait(), name="newsbot-stop")
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)

@@ -15,6 +15,7 @@ from typing import cast
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from bot.discord.channels import channel_refusal
 from bot.discord.feedback import FeedbackStore
@@ -23,6 +24,10 @@ from bot.settings import BotSettings
 from retrieval.communities import CommunityEngines
 from retrieval.interfaces import EngineAPI, Engines
 from retrieval.models import DocumentInfo
+
+# The cogs run on either: one process with every shard, or its share of them (``newsbot run
+# --shard-count``); both are ``AutoShardedBot`` in production, ``Bot`` in tests.
+DiscordBot = commands.Bot | commands.AutoShardedBot
 
 log = logging.getLogger(__name__)
 

@@ -131,6 +131,19 @@ def test_run_with_a_missing_or_bogus_token_is_a_one_line_error(
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [(["--shard-ids", "3", "--shard-count", "2"], "from 0 to 1"), (["--shard-ids", "0"], "needs")],
+)
+def test_run_refuses_impossible_shards_in_one_line(options: list[str], reason: str) -> None:
+    env = {**_clean_env(), "DISCORD_TOKEN": "x" * 24 + "." + "y" * 6 + "." + "z" * 27}
+    done = subprocess.run(
+        [_installed(), "run", *options], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert reason in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
 def test_quick_commands_exit_cleanly_through_the_installed_command(tmp_path: Path) -> None:
     """Quick commands used to abort at exit (134, "terminate called without an active
     exception") while the embedding models were still loading on their threads."""

@@ -5,11 +5,9 @@
 
 from __future__ import annotations
 
-from discord.ext import commands
-
 from bot.discord.ask._cog import AskCog
-from bot.discord.services import BotServices
+from bot.discord.services import BotServices, DiscordBot
 
 
-async def setup(bot: commands.Bot, services: BotServices) -> None:
+async def setup(bot: DiscordBot, services: BotServices) -> None:
     await bot.add_cog(AskCog(bot, services))

@@ -18,7 +18,7 @@ from bot.discord.ask.threads import strip_mentions, turns_from_history
 from bot.discord.ask.views import answer_view
 from bot.discord.embeds import Messages, error_embed, notice_messages
 from bot.discord.errors import NewsbotCog, Refused
-from bot.discord.services import NO_MENTIONS, BotServices
+from bot.discord.services import NO_MENTIONS, BotServices, DiscordBot
 from bot.discord.textsplit import shorten
 from retrieval.answer.citations import answer_id as compute_answer_id
 from retrieval.errors import NewsbotError, QuestionError
@@ -38,7 +38,7 @@ def cooldown_text(seconds: float) -> str:
 class AskCog(NewsbotCog):
     """Turns questions into ``EngineAPI.stream`` calls and answers into embeds; nothing else."""
 
-    def __init__(self, bot: commands.Bot, services: BotServices) -> None:
+    def __init__(self, bot: DiscordBot, services: BotServices) -> None:
         self.bot = bot
         self.services = services
 

@@ -15,14 +15,14 @@ from discord.ext import commands
 
 from bot.discord.check.render import check_embed
 from bot.discord.errors import handle_error
-from bot.discord.services import NO_MENTIONS, BotServices
+from bot.discord.services import NO_MENTIONS, BotServices, DiscordBot
 from retrieval.errors import QuestionError
 
 MENU_NAME = "Check claims"
 
 
 class CheckCog(commands.Cog):
-    def __init__(self, bot: commands.Bot, services: BotServices) -> None:
+    def __init__(self, bot: DiscordBot, services: BotServices) -> None:
         self.bot = bot
         self.services = services
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.check_claims)

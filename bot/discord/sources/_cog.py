@@ -10,10 +10,9 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.discord.moderation import MODERATORS, ModeratorCog, actor
-from bot.discord.services import NO_MENTIONS, BotServices
+from bot.discord.services import NO_MENTIONS, BotServices, DiscordBot
 from bot.discord.sources.render import (
     code,
     documents_listing,
@@ -34,7 +33,7 @@ class SourcesCog(ModeratorCog):
         guild_only=True,
     )
 
-    def __init__(self, bot: commands.Bot, services: BotServices) -> None:
+    def __init__(self, bot: DiscordBot, services: BotServices) -> None:
         self.bot = bot
         self.services = services
 

@@ -5,11 +5,9 @@
 
 from __future__ import annotations
 
-from discord.ext import commands
-
-from bot.discord.services import BotServices
+from bot.discord.services import BotServices, DiscordBot
 from bot.discord.summary._cog import SummaryCog
 
 
-async def setup(bot: commands.Bot, services: BotServices) -> None:
+async def setup(bot: DiscordBot, services: BotServices) -> None:
     await bot.add_cog(SummaryCog(bot, services))

@@ -10,10 +10,9 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.discord.moderation import MODERATORS, ModeratorCog, actor
-from bot.discord.services import NO_MENTIONS, BotServices
+from bot.discord.services import NO_MENTIONS, BotServices, DiscordBot
 from bot.discord.summary.render import describe_request, summary_messages
 from bot.discord.summary.views import summary_view
 from retrieval.errors import NewsbotError
@@ -44,7 +43,7 @@ class SummaryCog(ModeratorCog):
         guild_only=True,
     )
 
-    def __init__(self, bot: commands.Bot, services: BotServices) -> None:
+    def __init__(self, bot: DiscordBot, services: BotServices) -> None:
         self.bot = bot
         self.services = services
 

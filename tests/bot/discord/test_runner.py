@@ -25,7 +25,15 @@ import pytest
 from aiohttp import web
 
 from bot.discord.client import NewsBot
-from bot.discord.runner import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, run, token_problem
+from bot.discord.runner import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_OK,
+    Shards,
+    parse_shards,
+    run,
+    token_problem,
+)
 from tests.bot.fakes import FakeEngine, make_services, make_settings
 
 WELL_FORMED = "MTEyMzQ1Njc4OTAxMjM0NTY3OA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
@@ -207,7 +215,7 @@ async def test_setup_hook_syncs_commands(
 
     services = make_services(tmp_path, FakeEngine(), discord_guild_ids=guild_ids)
     try:
-        async with NewsBot(services) as bot:
+        async with NewsBot(services, shard_count=4, shard_ids=[1, 3]) as bot:
             await bot.login(WELL_FORMED)
             with caplog.at_level(logging.INFO, logger="bot.discord.client"):
                 await bot.on_ready()
@@ -215,7 +223,10 @@ async def test_setup_hook_syncs_commands(
         await runner.cleanup()
     # One line tells the operator who, where, what was synced and how to invite the bot.
     (ready,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ready:")]
-    assert "logged in as newsbot (id 111) in 0 servers, 4 commands synced" in ready
+    assert (
+        "logged in as newsbot (id 111) in 0 servers on shards [1, 3] of 4, 4 commands synced"
+        in ready
+    )
     assert "client_id=111&scope=bot+applications.commands&permissions=309237763072" in ready
 
     assert set(synced) == paths
@@ -238,3 +249,37 @@ def test_unreachable_discord_is_one_line_and_exit_1(
     output = err.getvalue()
     assert output.startswith("newsbot: could not connect to Discord: ")
     assert output.count("\n") == 1
+
+
+def test_shard_options_are_checked_before_anything_starts() -> None:
+    assert parse_shards(None, None) == Shards()
+    assert parse_shards(4, None) == Shards(4, None)
+    assert parse_shards(4, "0,2") == Shards(4, (0, 2))
+    for count, ids, reason in [
+        (0, None, "--shard-count must be 1 or more"),
+        (None, "0", "--shard-ids needs --shard-count"),
+        (2, "2", "from 0 to 1"),
+        (3, "1,1", "distinct"),
+        (3, "one", "comma-separated"),
+    ]:
+        with pytest.raises(ValueError, match=reason):
+            parse_shards(count, ids)
+
+
+def test_a_process_runs_only_its_share_of_the_shards(tmp_path: Path) -> None:
+    services = make_services(tmp_path, FakeEngine())
+    every = NewsBot(services)
+    share = NewsBot(services, shard_count=4, shard_ids=[0, 2])
+    assert isinstance(share, discord.AutoShardedClient) and isinstance(
+        every, discord.AutoShardedClient
+    )
+    assert (every.shard_count, every.shard_ids) == (None, None)  # Discord's advice, all of them
+    assert (share.shard_count, share.shard_ids) == (4, [0, 2])
+
+
+def test_run_with_shards_logs_in_as_any_run_does(tmp_path: Path, fake_discord: FakeDiscord) -> None:
+    settings = make_settings(discord_token=WELL_FORMED, newsbot_feedback_db=tmp_path / "f.sqlite3")
+    err = io.StringIO()
+    assert run(settings, FakeEngine(), stderr=err, shards=Shards(2, (1,))) == EXIT_CONFIG
+    assert "Discord rejected DISCORD_TOKEN" in err.getvalue()
+    assert fake_discord.requests == [("GET", "/api/v10/users/@me", f"Bot {WELL_FORMED}")]

@@ -93,7 +93,9 @@ def test_many_small_changes_stay_equal_to_a_rebuild_through_compactions(
             store.upsert_many([_document(f"doc{rng.randrange(12 + step)}.txt", 1000 + step)])
     rebuilt = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars / "fresh")
     assert _rankings(rebuilt) == _rankings(store)
-    assert {d.doc_id for d in store.documents()} == set(store._sidecars.current.lexical.document_ids())
+    assert {d.doc_id for d in store.documents()} == set(
+        store._sidecars.current.lexical.document_ids()
+    )
 
 
 def test_another_writers_changes_are_followed_through_the_change_log(
