@@ -138,6 +138,9 @@ def build_parts(
     )
 
 
+SERVER_REVISION_TTL = 1.0  # seconds
+
+
 def chunk_store(parts: Parts, collection: str) -> ChunkStore:
     return ChunkStore(
         parts.client,
@@ -146,6 +149,9 @@ def chunk_store(parts: Parts, collection: str) -> ChunkStore:
         sidecar_dir=parts.settings.newsbot_store / "lexical",
         lock=parts.lock,
         queries=parts.queries,
+        # Through a server, the revision is asked at most once a second (another process's
+        # change is still followed within 5 s); embedded, it costs nothing to ask every time.
+        revision_ttl=SERVER_REVISION_TTL if parts.settings.chroma_host else 0.0,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import cast
 
@@ -95,6 +96,14 @@ class NewsBot(commands.AutoShardedBot):
         self._sync_commands = sync_commands
         self._synced: int | None = None  # commands synced at start-up, for the ready line
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+
+    async def close(self) -> None:
+        """discord.py's sharded close() posts to an event queue that only connect() creates; a
+        bot stopped before it connected (a refused token, SIGTERM during log-in) has none, and
+        closing it raised AttributeError."""
+        if not hasattr(self, "_AutoShardedClient__queue"):
+            setattr(self, "_AutoShardedClient__queue", asyncio.PriorityQueue())  # noqa: B010
+        await super().close()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: questions are handled by the ask cog's listener."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -35,27 +33,15 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 
 class DocumentIndex:
-    """Document titles for autocomplete, cached: ``documents()`` is too slow per keystroke."""
+    """Document titles for autocomplete, read afresh for every keystroke: the store lists them
+    from its sidecars in milliseconds, and so they are current after every change, this bot's
+    or another process's (a cache with a 60 s lifetime showed removed documents for a minute)."""
 
-    def __init__(
-        self, engine: EngineAPI, *, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, engine: EngineAPI) -> None:
         self.engine = engine
-        self._ttl = ttl
-        self._clock = clock
-        self._docs: list[DocumentInfo] = []
-        self._loaded_at = float("-inf")
-        self._lock = asyncio.Lock()
-
-    def invalidate(self) -> None:
-        self._loaded_at = float("-inf")
 
     async def documents(self) -> list[DocumentInfo]:
-        async with self._lock:
-            if self._clock() - self._loaded_at > self._ttl:
-                self._docs = await asyncio.to_thread(self.engine.documents)
-                self._loaded_at = self._clock()
-            return self._docs
+        return await asyncio.to_thread(self.engine.documents)
 
     async def choices(
         self, current: str, *, limit: int = 25, removable: bool = False

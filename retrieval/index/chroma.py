@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,9 @@ from retrieval.models import Chunk, Document, PassageKind, SearchFilters
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
+
+# A document's facts that its chunks do not carry: where it was loaded from, when it was added.
+Facts = tuple[str, str]
 
 PAGE = 2000  # rows per Chroma read; keeps memory flat on the 20k-document store
 CHANGE_LOG = 32  # recent revisions whose changed documents the collection's metadata names
@@ -140,10 +144,14 @@ def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:
 class ChromaCollection:
     """One Chroma collection holding newsbot's chunks, opened (or created) for ``embedder``."""
 
-    def __init__(self, client: ClientAPI, embedder: Embedder, *, name: str) -> None:
+    def __init__(
+        self, client: ClientAPI, embedder: Embedder, *, name: str, revision_ttl: float = 0.0
+    ) -> None:
         self._client = client
         self._embedder = embedder
         self._name = name
+        self._revision_ttl = revision_ttl
+        self._revision, self._revision_read = 0, float("-inf")
         self._writer: Chroma | None = None
         try:
             existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
@@ -180,10 +188,19 @@ class ChromaCollection:
 
     # -- revision --------------------------------------------------------------------------
     def revision(self) -> int:
-        """The revision as Chroma has it now (another process may have written since)."""
+        """The revision as Chroma has it now (another process may have written since).
+
+        With ``revision_ttl``, as read at most that many seconds ago: through a ``chroma run``
+        server each check is a round trip, a third of a question's. This process's own writes
+        are seen at once (they set it); another process's within the ttl.
+        """
+        now = time.monotonic()
+        if now - self._revision_read < self._revision_ttl:
+            return self._revision
         self._collection = self._client.get_collection(self._name, embedding_function=None)
         meta = self._collection.metadata or {}
-        return int(meta.get("revision", 0))
+        self._revision, self._revision_read = int(meta.get("revision", 0)), now
+        return self._revision
 
     def bump_revision(self, changed: Collection[str] | None = None) -> tuple[int, int]:
         """Move the revision on by one, logging which documents the change touched (None: too
@@ -200,6 +217,7 @@ class ChromaCollection:
         meta.update(revision=before + 1, embedding_model=self._embedder.name)
         meta["changes"] = json.dumps(log)
         self._collection.modify(metadata=meta)
+        self._revision, self._revision_read = before + 1, time.monotonic()
         return before, before + 1
 
     def changed_between(self, before: int, after: int) -> set[str] | None:
@@ -252,8 +270,9 @@ class ChromaCollection:
 
     def records(
         self, *, vectors: bool = False, where: dict[str, Any] | None = None
-    ) -> Iterator[tuple[Chunk, np.ndarray | None]]:
-        """Every matching chunk (and its vector, when asked), read page by page."""
+    ) -> Iterator[tuple[Chunk, np.ndarray | None, Facts]]:
+        """Every matching chunk (and its vector, when asked), read page by page, with its
+        document's origin and time added."""
         include: list[Any] = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
         offset = 0
         while True:
@@ -267,7 +286,7 @@ class ChromaCollection:
             for i, (chunk_id, text, meta) in enumerate(zip(ids, docs, metas, strict=True)):
                 chunk = chunk_from_record(chunk_id, text or "", dict(meta or {}))
                 vector = None if embedded is None else np.asarray(embedded[i], dtype=np.float32)
-                yield chunk, vector
+                yield chunk, vector, (str(meta.get("origin", "")), str(meta.get("added") or ""))
             offset += len(ids)
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:

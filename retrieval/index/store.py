@@ -7,17 +7,18 @@ What the engine, the ingest pipeline and the searcher call; the Chroma details l
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, cast
 
 import numpy as np
 from chromadb.api import ClientAPI
+from chromadb.errors import ChromaError
 
-from retrieval.index.chroma import ChromaCollection, chroma_where, chunk_from_record
+from retrieval.index.chroma import ChromaCollection, chroma_where
 from retrieval.index.embeddings import QueryVectors
 from retrieval.index.sentence_vectors import SentenceVectors, StoredSentence
 from retrieval.index.sidecars import Sidecars, SidecarSet
@@ -26,6 +27,8 @@ from retrieval.index.sidecars.lexical import LexicalIndex
 from retrieval.index.writer_lock import NoLock, WriterLock
 from retrieval.interfaces import Embedder
 from retrieval.models import Chunk, Document, DocumentInfo, SearchFilters
+
+log = logging.getLogger(__name__)
 
 WRITE_BATCH = 256  # chunks embedded and written at once, whatever the size of their document
 
@@ -82,10 +85,13 @@ class ChunkStore:
         sidecar_dir: Path,
         lock: WriterLock | NoLock | None = None,
         queries: QueryVectors | None = None,
+        revision_ttl: float = 0.0,
     ) -> None:
         self._embedder = embedder
         self._lock = lock or NoLock()
-        self._chroma = ChromaCollection(client, embedder, name=collection)
+        self._chroma = ChromaCollection(
+            client, embedder, name=collection, revision_ttl=revision_ttl
+        )
         # A process that does not hold an embedded store's lock must not write it, even to fill in
         # sentence vectors a store written before they existed lacks.
         self._sentences = SentenceVectors(
@@ -164,12 +170,12 @@ class ChunkStore:
         if not items:
             return 0
         self._lock.claim()
-        self._sidecars.for_revision(self._chroma.revision())  # the state this change starts from
+        totals = {doc.doc_id: len(chunks) for doc, chunks in items}
+        start = self._announce(totals)
         for doc, _ in items:
             self._chroma.delete_where({"doc_id": doc.doc_id})
             self._sentences.delete({"doc_id": doc.doc_id})
         added = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        totals = {doc.doc_id: len(chunks) for doc, chunks in items}
         flat = [(doc, chunk) for doc, chunks in items for chunk in chunks]
         sums: dict[str, np.ndarray] = {}
         # Embedded and written a slice at a time, so a document of 100,000 chunks costs the memory
@@ -184,8 +190,9 @@ class ChunkStore:
                 sums[doc_id] = (
                     sums[doc_id] + vector if doc_id in sums else vector.astype(np.float64)
                 )
-        change = Change(frozenset(totals), [chunk for _, chunk in flat], sums)
-        self._sidecars.advance(lambda: self._chroma.bump_revision(totals), change)
+        facts = {doc.doc_id: (doc.origin, added) for doc, _ in items}
+        change = Change(frozenset(totals), [chunk for _, chunk in flat], sums, facts)
+        self._sidecars.advance(start, lambda: self._chroma.bump_revision(totals), change)
         return len(flat)
 
     def delete_documents(self, doc_ids: Iterable[str]) -> int:
@@ -193,27 +200,44 @@ class ChunkStore:
         if not ids:
             return 0
         self._lock.claim()
-        self._sidecars.for_revision(self._chroma.revision())
-        if self._chroma.delete_where({"doc_id": {"$in": ids}}):
-            self._sidecars.advance(lambda: self._chroma.bump_revision(ids), Change(frozenset(ids)))
+        start = self._announce(ids)
+        self._chroma.delete_where({"doc_id": {"$in": ids}})
+        self._sidecars.advance(
+            start, lambda: self._chroma.bump_revision(ids), Change(frozenset(ids))
+        )
         self._sentences.delete({"doc_id": {"$in": ids}})
         return len(ids)
 
+    def _announce(self, doc_ids: Collection[str]) -> int:
+        """Name the documents about to change in the collection's log before touching them; the
+        revision the change starts from. A write cut off midway (kill -9) still tells readers what
+        to read back: a document stored whole before the cut is "unchanged" to the next ingest."""
+        start = self._sidecars.for_revision(self._chroma.revision()).revision
+        self._chroma.bump_revision(doc_ids)
+        return start
+
     def _changes_between(self, before: int, after: int) -> Change | None:
-        """Another process's changes, as the change log names them and Chroma now holds them."""
+        """Another process's changes, as the change log names them and Chroma now holds them;
+        None when they cannot be read so (the sidecars are then loaded or rebuilt). An embedded
+        reader cannot read vectors another process wrote ("Error finding id") until it restarts:
+        the writer's saved sidecars then bring it up to date."""
         changed = self._chroma.changed_between(before, after)
         if changed is None:
             return None
         chunks: list[Chunk] = []
         sums: dict[str, np.ndarray] = {}
-        if changed:
-            for chunk, vector in self._chroma.records(
-                vectors=True, where={"doc_id": {"$in": sorted(changed)}}
-            ):
+        facts: dict[str, tuple[str, str]] = {}
+        where = {"doc_id": {"$in": sorted(changed)}}
+        try:
+            for chunk, vector, known in self._chroma.records(vectors=True, where=where):
                 chunks.append(chunk)
+                facts[chunk.doc_id] = known
                 if vector is not None:
                     add_vector(sums, chunk.doc_id, vector)
-        return Change(frozenset(changed), chunks, sums)
+        except ChromaError as exc:
+            log.info("could not read the changed documents back (%s); reloading instead", exc)
+            return None
+        return Change(frozenset(changed), chunks, sums, facts)
 
     # -- reads -----------------------------------------------------------------------------
     def count(self) -> int:
@@ -223,7 +247,7 @@ class ChunkStore:
         return self._chroma.is_empty()
 
     def iter_chunks(self, filters: SearchFilters | None = None) -> Iterable[Chunk]:
-        for chunk, _ in self._chroma.records(where=chroma_where(filters)):
+        for chunk, _, _ in self._chroma.records(where=chroma_where(filters)):
             yield chunk
 
     def chunks(self, filters: SearchFilters | None = None) -> list[Chunk]:
@@ -265,28 +289,9 @@ class ChunkStore:
         return self.documents(doc_ids) if doc_ids else []
 
     def documents(self, doc_ids: Collection[str] | None = None) -> list[DocumentInfo]:
-        """Every stored document, or only those in ``doc_ids``, sorted by source name."""
-        infos: dict[str, DocumentInfo] = {}
-        counts: dict[str, int] = {}
-        for m in self._chroma.metadatas(doc_ids):
-            doc_id = str(m["doc_id"])
-            counts[doc_id] = counts.get(doc_id, 0) + 1
-            if doc_id not in infos:
-                added = str(m.get("added") or "")
-                chunk = chunk_from_record("", "", m)
-                infos[doc_id] = DocumentInfo(
-                    doc_id=doc_id,
-                    source=chunk.source,
-                    title=chunk.title,
-                    url=chunk.url,
-                    date=chunk.date,
-                    chunks=0,
-                    origin=str(m.get("origin", "")),
-                    added=dt.datetime.fromisoformat(added) if added else None,
-                )
-        result = [replace(info, chunks=counts[doc_id]) for doc_id, info in infos.items()]
-        result.sort(key=lambda d: (d.source.lower(), d.doc_id))
-        return result
+        """Every stored document, or only those in ``doc_ids``, sorted by source name: from the
+        sidecars, which hold every document as of the collection's current revision."""
+        return self._fresh().lexical.documents(doc_ids)
 
     # -- search ----------------------------------------------------------------------------
     def dense(

@@ -41,7 +41,6 @@ class SourcesCog(ModeratorCog):
     async def list_documents(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info("moderator action: /sources list, by %s", actor(interaction))
-        self.services.documents_for(interaction.guild_id).invalidate()
         docs = await self.services.documents_for(interaction.guild_id).documents()
         messages, full = documents_listing(docs)
         extra: dict[str, Any] = {}
@@ -79,7 +78,6 @@ class SourcesCog(ModeratorCog):
             report = await asyncio.to_thread(
                 self.services.engine_for(interaction.guild_id).ingest_bytes, name, data
             )
-        self.services.documents_for(interaction.guild_id).invalidate()
         log.info("moderator action result: %s by %s: %s", name, actor(interaction), report)
         await interaction.edit_original_response(
             content=ingest_result_text(name, report), allowed_mentions=NO_MENTIONS

@@ -56,7 +56,6 @@ class RemoveDocumentButton(
             raise Refused(refusal)
         engine = services.engine_for(interaction.guild_id)  # only this server's collection
         removed = await asyncio.to_thread(engine.remove_document, self.doc_id)
-        services.documents_for(interaction.guild_id).invalidate()
         log.info("moderator action: removed %s (%s), by %s", removed.source, removed.doc_id,
                  actor(interaction))  # fmt: skip
         await interaction.response.edit_message(

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from retrieval.index.chroma import date_ordinal
+from retrieval.index.chroma import Facts, date_ordinal
 from retrieval.index.lexical import Analyzer
 from retrieval.index.sidecars.centroids import CentroidIndex
 from retrieval.index.sidecars.change import Change
@@ -27,7 +27,7 @@ from retrieval.models import Chunk
 
 log = logging.getLogger(__name__)
 
-Records = Callable[[bool], Iterable[tuple[Chunk, np.ndarray | None]]]
+Records = Callable[[bool], Iterable[tuple[Chunk, np.ndarray | None, Facts]]]
 # What changed from one revision to a later one, read back from Chroma; None when unknown.
 CatchUp = Callable[[int, int], Change | None]
 
@@ -95,20 +95,24 @@ class Sidecars:
             revision, current.lexical.applied(change), current.centroids.applied(change)
         )
 
-    def advance(self, bump: Callable[[], tuple[int, int]], change: Change) -> None:
+    def advance(self, start: int, bump: Callable[[], tuple[int, int]], change: Change) -> None:
         """Run ``bump`` (it moves Chroma's revision, returning it before and after) and bring the
-        sidecars to the new revision with ``change`` alone.
+        sidecars from ``start``, the revision the change began at, to the new one with ``change``.
 
-        Under the refresh lock, so a question that sees the new revision waits the fraction of a
-        second this takes instead of starting a rebuild. When the sidecars were not at the revision
-        before (another process wrote in between), the next search loads or rebuilds them instead.
-        The result is kept in memory; :meth:`save` writes it.
+        Between the two the writer announced the change in the log (one revision), and a search
+        may have caught up with that half-written state: ``change`` replaces those documents
+        whole either way. Under the refresh lock, so a question that sees the new revision waits
+        the fraction of a second this takes instead of starting a rebuild. When anything else
+        changed in between (another process wrote), the next search catches up or rebuilds
+        instead. The result is kept in memory; :meth:`save` writes it.
         """
         with self._refresh:
             before, after = bump()
             current = self._current
-            if current.revision != before:
-                log.info("sidecars at %s, not %s: rebuilt when next read", current.revision, before)
+            if current.revision != before and not (current.revision == start == before - 1):
+                log.info(
+                    "sidecars at %s, not %s: caught up when next read", current.revision, before
+                )
                 return
             self._current = SidecarSet(
                 after, current.lexical.applied(change), current.centroids.applied(change)
@@ -145,17 +149,20 @@ class Sidecars:
             # The vectors stream into the centroid sums page by page and are not kept: on a large
             # store, holding them all beside the chunk texts was the rebuild's biggest cost.
             chunks: list[Chunk] = []
+            facts: dict[str, Facts] = {}
 
             def rows() -> Iterator[tuple[str, str, int, np.ndarray]]:
-                for chunk, vector in self._records(need_centroids):
+                for chunk, vector, known in self._records(need_centroids):
                     chunks.append(chunk)
+                    facts[chunk.doc_id] = known
                     if vector is not None:
                         yield chunk.doc_id, chunk.source, date_ordinal(chunk.date), vector
 
             if need_centroids:
                 centroids.build(rows(), revision)
             else:
-                chunks.extend(chunk for chunk, _ in self._records(False))
+                for _ in rows():
+                    pass
             if need_lexical:
-                lexical.build(chunks, revision)
+                lexical.build(chunks, revision, facts)
         return SidecarSet(revision, lexical, centroids), False

@@ -13,11 +13,13 @@ from retrieval.models import Chunk
 @dataclass(frozen=True)
 class Change:
     """Documents whose old chunks are gone (removed, or replaced by an upsert) and the chunks
-    written in their place, with the sum of each new document's chunk vectors."""
+    written in their place, with the sum of each new document's chunk vectors and its origin and
+    time added."""
 
     removed: frozenset[str]
     added: Sequence[Chunk] = ()
     vector_sums: Mapping[str, np.ndarray] = field(default_factory=dict)
+    facts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def add_vector(sums: dict[str, np.ndarray], doc_id: str, vector: np.ndarray) -> None:

@@ -1,10 +1,18 @@
-"""A question asks Chroma for the collection's revision once, not once per search: through a
-Chroma server each ask is a round trip."""
+"""A question asks Chroma for the collection's revision once, not once per search, and through a
+server at most once a second: each ask is a round trip."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import Any
 
+from retrieval.index.chroma import make_client
+from retrieval.index.embeddings import WordLlamaEmbedder
+from retrieval.index.store import ChunkStore
+from retrieval.ingest.chunking import chunk_document
+from retrieval.ingest.loaders import load_bytes
+from retrieval.models import Chunk, Document
 from tests.conftest import SEEDS, EngineFactory
 
 
@@ -49,3 +57,28 @@ def test_one_revision_check_per_checked_text(make_engine: EngineFactory) -> None
     )
     assert len(checked) == 2
     assert client.get_collection_calls == 1
+
+
+def test_through_a_server_the_revision_is_asked_at_most_once_a_ttl(
+    tmp_path: Path, wordllama: WordLlamaEmbedder
+) -> None:
+    client = make_client(tmp_path / "store")
+    mine = ChunkStore(
+        client, wordllama, collection="news", sidecar_dir=tmp_path / "a", revision_ttl=0.5
+    )
+    other = ChunkStore(client, wordllama, collection="news", sidecar_dir=tmp_path / "b")
+    mine.upsert_many([_document("first.txt", "The harbour crane was repaired.")])
+    counting = CountingClient(client)
+    mine._chroma._client = counting  # type: ignore[attr-defined]
+    for _ in range(5):  # this process's own write is seen at once, and not asked again
+        assert [c.source for c, _ in mine.lexical("harbour crane", k=5)] == ["first.txt"]
+    assert counting.get_collection_calls == 0
+    other.upsert_many([_document("second.txt", "A second harbour crane was ordered.")])
+    time.sleep(0.6)  # another process's write: seen once the ttl has passed
+    assert {c.source for c, _ in mine.lexical("harbour crane", k=5)} == {"first.txt", "second.txt"}
+    assert counting.get_collection_calls == 1
+
+
+def _document(name: str, text: str) -> tuple[Document, list[Chunk]]:
+    (doc,) = load_bytes(name, f"{text}\n".encode(), origin=name)
+    return doc, chunk_document(doc)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.index.chroma import make_client
 from retrieval.index.embeddings import WordLlamaEmbedder
-from retrieval.index.store import ChunkStore
+from retrieval.index.store import WRITE_BATCH, ChunkStore
 from retrieval.ingest.chunking import chunk_document
 from retrieval.ingest.loaders import load_bytes
 from retrieval.models import Chunk, Document
@@ -68,9 +70,14 @@ def test_changes_end_where_a_rebuild_from_chroma_does(
     # Followed in memory, not rebuilt: a rebuild saves at once, and nothing was saved yet.
     assert _revision_on_disk(sidecars) == saved
     store.warm()
-    assert _revision_on_disk(sidecars) == saved + 3
+    assert _revision_on_disk(sidecars) == saved + 3 * 2  # each change: announced, then done
     rebuilt = ChunkStore(client, wordllama, collection="news", sidecar_dir=store_dirs[0] / "fresh")
     assert _rankings(rebuilt) == followed
+    # The document list (what autocomplete reads at every keystroke) is followed as well.
+    listed = store.documents()
+    assert listed == rebuilt.documents() and len(listed) == 40
+    assert all(d.origin and d.added and d.chunks for d in listed)
+    assert [d.source for d in store.documents([_document("late.txt", 0)[0].doc_id])] == ["late.txt"]
     assert "doc3.txt" not in {c.source for c, _ in store.lexical("report figures", k=500)}
     # What was saved loads in a new process's store and ranks the same.
     reloaded = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
@@ -141,4 +148,40 @@ def test_a_reader_too_far_behind_the_log_rebuilds(
     assert len({c.source for c, _ in reader.lexical("report figures season", k=1000)}) == 41
     # Rebuilt from Chroma, which saves at once: the reader's files are at Chroma's revision.
     revision = (client.get_collection("news").metadata or {})["revision"]
-    assert _revision_on_disk(reader_dir) == revision == 41
+    assert _revision_on_disk(reader_dir) == revision == 2 * 41
+
+
+class FailingEmbedder:
+    """The real static model, failing from its ``fail_after``-th batch on (a crash mid-write)."""
+
+    def __init__(self, inner: WordLlamaEmbedder, fail_after: int) -> None:
+        self._inner, self._left = inner, fail_after
+        self.name, self.dimension = inner.name, inner.dimension
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        if self._left <= 0:
+            raise OSError("disk full")
+        self._left -= 1
+        return self._inner.embed_batch(texts)
+
+
+def test_documents_written_before_a_write_was_cut_off_reach_other_readers(
+    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder, tmp_path: Path
+) -> None:
+    chroma_dir, sidecars = store_dirs
+    client = make_client(chroma_dir)
+    reader = ChunkStore(client, wordllama, collection="news", sidecar_dir=tmp_path / "reader")
+    assert reader.lexical("report", k=1) == []
+    # Chunks and sentences are embedded a slice at a time; the third embedding call fails, after
+    # the first slice of documents was stored whole.
+    writer = ChunkStore(
+        client, FailingEmbedder(wordllama, 2), collection="news", sidecar_dir=sidecars
+    )
+    batch = [_document(f"doc{i}.txt", i) for i in range(60)]
+    assert sum(len(chunks) for _, chunks in batch) > WRITE_BATCH
+    with pytest.raises(OSError):
+        writer.upsert_many(batch)
+    stored = {str(m["source"]) for m in client.get_collection("news").get()["metadatas"] or []}
+    assert stored  # the first slice is in Chroma, and the change was never completed
+    seen = {c.source for c, _ in reader.lexical("report figures season", k=10_000)}
+    assert stored <= seen
