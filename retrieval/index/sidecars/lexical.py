@@ -40,6 +40,12 @@ class LexicalIndex:
         self._doc_bm25 = Postings.empty()
         self._doc_ids: list[str] = []  # document-level row -> id, retired rows included
         self._facts: dict[str, tuple[str, str]] = {}  # live document -> (origin, time added)
+        # Lookups derived from the rows: live document -> its chunk rows in position order, and
+        # per row (chunk or document) the date and source the filters read.
+        self._by_doc: dict[str, list[int]] = {}
+        self._doc_row: dict[str, int] = {}
+        self._date_ord = self._doc_date_ord = np.zeros(0, dtype=np.int64)
+        self._sources = self._doc_sources = np.zeros(0, dtype=object)
         self._index_chunk_rows()
         self._index_doc_rows()
         self._idf: dict[str, float] | None = None
@@ -82,16 +88,49 @@ class LexicalIndex:
         if new._chunk_bm25.needs_compaction():
             new._chunk_bm25, keep = new._chunk_bm25.compacted()
             new._chunks = new._chunks.subset(keep.tolist())
-        new._index_chunk_rows()
+            new._index_chunk_rows()
+        else:  # the rows of the documents left alone keep their numbers
+            new._extend_chunk_rows(self, set(gone), added)
         fresh = list(dict.fromkeys(c.doc_id for c in added))
         new._doc_ids = self._doc_ids + fresh
         new._doc_bm25 = doc_bm25.added(new._document_terms(d) for d in fresh)
         if new._doc_bm25.needs_compaction():
             new._doc_bm25, keep = new._doc_bm25.compacted()
             new._doc_ids = [new._doc_ids[i] for i in keep]
-        new._index_doc_rows()
+            new._index_doc_rows()
+        else:
+            new._extend_doc_rows(self, set(gone), fresh)
         new._idf = None
         return new
+
+    def _extend_chunk_rows(self, old: LexicalIndex, gone: set[str], added: Sequence[Chunk]) -> None:
+        """The row lookups of ``old`` without ``gone``, plus ``added`` (sorted by document and
+        position) as the rows after ``old``'s: what :meth:`_index_chunk_rows` would find, without
+        walking every row (a fifth of a second per change on the Reuters store)."""
+        start = len(old._chunks)
+        self._by_doc = {d: rows for d, rows in old._by_doc.items() if d not in gone}
+        for row, chunk in enumerate(added, start=start):
+            self._by_doc.setdefault(chunk.doc_id, []).append(row)
+        columns = self._chunks.columns
+        self._date_ord = np.concatenate(
+            [old._date_ord, np.array(columns["date_ord"][start:], dtype=np.int64)]
+        )
+        self._sources = np.concatenate(
+            [old._sources, np.array(columns["src"][start:], dtype=object)]
+        )
+
+    def _extend_doc_rows(self, old: LexicalIndex, gone: set[str], fresh: Sequence[str]) -> None:
+        """As :meth:`_extend_chunk_rows`, for the document-level rows."""
+        start = len(old._doc_ids)
+        self._doc_row = {d: row for d, row in old._doc_row.items() if d not in gone}
+        self._doc_row.update((d, row) for row, d in enumerate(fresh, start=start))
+        firsts = [self._by_doc[d][0] for d in fresh]
+        self._doc_date_ord = np.concatenate(
+            [old._doc_date_ord, np.array([self._date_ord[f] for f in firsts], dtype=np.int64)]
+        )
+        self._doc_sources = np.concatenate(
+            [old._doc_sources, np.array([self._sources[f] for f in firsts], dtype=object)]
+        )
 
     def saved_revision(self) -> int | None:
         """The revision the saved index reflects, if there is one this version can read."""
@@ -141,7 +180,7 @@ class LexicalIndex:
         alive = self._chunk_bm25.alive
         self._date_ord = np.array(columns["date_ord"], dtype=np.int64)
         self._sources = np.array(columns["src"], dtype=object)
-        self._by_doc: dict[str, list[int]] = {}
+        self._by_doc = {}
         for row, doc_id in enumerate(columns["doc"]):
             if alive[row]:
                 self._by_doc.setdefault(doc_id, []).append(row)

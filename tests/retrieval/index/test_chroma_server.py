@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.wiring import SERVER_REVISION_TTL
 from retrieval.errors import StoreError
 from tests.conftest import SEEDS, EngineFactory
 
@@ -92,6 +93,9 @@ def test_a_server_that_dies_fails_questions_clearly_and_is_used_again_when_back(
         _stop(server)
     with pytest.raises(StoreError, match=r"document store is unavailable.*not answered"):
         engine.answer("What gifts were exchanged at the summit?")
+    # The document list comes from memory as of the last revision check, asked at most once a
+    # second through a server; past that the dead server is met and said.
+    time.sleep(SERVER_REVISION_TTL + 0.1)
     with pytest.raises(StoreError, match="document store is unavailable"):
         engine.documents()
     # Installed CLI against the dead server: it checks the store as it starts, one line, exit 2.
