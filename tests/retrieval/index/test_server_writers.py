@@ -38,6 +38,8 @@ def test_a_running_engine_never_fails_while_another_process_ingests_and_then_see
         chroma_host="127.0.0.1", chroma_port=chroma_server, newsbot_store=tmp_path / "bot"
     )
     engine.ensure_documents()
+    marker = tmp_path / "bot" / "lexical" / "newsbot" / "revision.json"
+    loaded = marker.read_bytes()
     env = {**_clean_env(), "CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(chroma_server)}
     writer = subprocess.Popen(
         [_installed(), "ingest", str(_incoming(tmp_path / "in", 60))],
@@ -65,3 +67,6 @@ def test_a_running_engine_never_fails_while_another_process_ingests_and_then_see
         assert time.monotonic() - finished < 5, "the other process's document was not seen in 5 s"
         time.sleep(0.2)
     assert "3 March 2024" in answer.sentences[0].text
+    # Followed through the change log (the ingest's batches are named there), not rebuilt from
+    # the whole collection: a rebuild saves its sidecars at once.
+    assert marker.read_bytes() == loaded
