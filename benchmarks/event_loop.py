@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import tempfile
 import time
 from pathlib import Path
@@ -73,6 +74,10 @@ async def _wave(cog: AskCog, services: BotServices, questions: list[str], in_fli
     seconds = time.perf_counter() - began
     stop.set()
     await probe
+    interactions.clear()
+    # The spec'd mocks hold reference cycles: collected here, outside the clock, they would
+    # otherwise count as the bot's memory (1,115 MB after 1,000 questions).
+    gc.collect()
     return {
         "in_flight": in_flight,
         "questions": len(questions),
@@ -98,8 +103,8 @@ async def _run(engine: Engine, questions: list[str], total: int, workdir: Path) 
     waves = [await _wave(cog, services, batch, n) for n in (1, 8, 32, 50)]
     asked = 10 + 50 * len(waves)
     rest = [questions[i % len(questions)] for i in range(max(0, total - asked))]
-    if rest:
-        await _wave(cog, services, rest, 8)
+    for begin in range(0, len(rest), 50):  # 50 mocks at a time: a mock costs more than a question
+        await _wave(cog, services, rest[begin : begin + 50], 8)
     return {
         "max_in_flight_setting": settings.newsbot_max_in_flight,
         "waves": waves,

@@ -6,8 +6,9 @@ same client, embedding with our model; reads and nearest-neighbour queries use t
 collection directly, because importing langchain-chroma costs about 0.6 s that a question on an
 existing store would otherwise pay at every cold start.
 
-The collection's metadata records which embedding model filled it and a revision number that every
-write bumps, so the sidecar indexes (BM25, document vectors) know when they are stale.
+The collection's metadata records which embedding model filled it, a revision number that every
+write bumps, so the sidecar indexes (BM25, document vectors) know when they are stale, and a short
+log of which documents each recent revision touched, so they can catch up without a rebuild.
 """
 
 from __future__ import annotations

@@ -186,10 +186,7 @@ class ChunkStore:
             self._sentences.add([chunk for _, chunk in part])
             owner = {chunk.chunk_id: chunk.doc_id for _, chunk in part}
             for chunk_id, vector in self._chroma.vectors(list(owner)).items():
-                doc_id = owner[chunk_id]
-                sums[doc_id] = (
-                    sums[doc_id] + vector if doc_id in sums else vector.astype(np.float64)
-                )
+                add_vector(sums, owner[chunk_id], vector)
         facts = {doc.doc_id: (doc.origin, added) for doc, _ in items}
         change = Change(frozenset(totals), [chunk for _, chunk in flat], sums, facts)
         self._sidecars.advance(start, lambda: self._chroma.bump_revision(totals), change)

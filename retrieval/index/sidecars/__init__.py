@@ -2,9 +2,10 @@
 in step with the collection's revision.
 
 Each set of sidecars records the revision it reflects. This process's own writes move it forward
-change by change (:meth:`Sidecars.advance`), which costs what the change touches; when the revision
-moved some other way (another process wrote, or the files were lost), the set is loaded from disk
-or rebuilt from Chroma. The three indexes are replaced as one object: questions run on threads
+change by change (:meth:`Sidecars.advance`), which costs what the change touches; another
+process's writes are followed through the collection's change log, reading back only the documents
+it names. Only when the log cannot say what changed (too far behind, the files lost) is the set
+loaded from disk or rebuilt from Chroma. The three indexes are replaced as one object: questions run on threads
 beside uploads, and a search must never see a chunk table from one state and an index from another.
 """
 

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from chromadb.api import ClientAPI
 
 from retrieval.index.chroma import make_client
 from retrieval.index.embeddings import WordLlamaEmbedder
 from retrieval.index.store import WRITE_BATCH, ChunkStore
 from retrieval.ingest.chunking import chunk_document
 from retrieval.ingest.loaders import load_bytes
+from retrieval.interfaces import Embedder
 from retrieval.models import Chunk, Document
 
 TOPICS = ["harbour", "wheat", "election", "storm", "cocoa", "airline", "museum", "bridge"]
@@ -53,12 +55,17 @@ def store_dirs(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "store", tmp_path / "sidecars"
 
 
+def _open(client: ClientAPI, embedder: Embedder, sidecars: Path) -> ChunkStore:
+    """A store on the shared Chroma client with sidecars of its own, as another process has."""
+    return ChunkStore(client, embedder, collection="news", sidecar_dir=sidecars)
+
+
 def test_changes_end_where_a_rebuild_from_chroma_does(
     store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder
 ) -> None:
     chroma_dir, sidecars = store_dirs
     client = make_client(chroma_dir)
-    store = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    store = _open(client, wordllama, sidecars)
     store.upsert_many([_document(f"doc{i}.txt", i) for i in range(40)])
     store.warm()
     saved = _revision_on_disk(sidecars)
@@ -71,7 +78,7 @@ def test_changes_end_where_a_rebuild_from_chroma_does(
     assert _revision_on_disk(sidecars) == saved
     store.warm()
     assert _revision_on_disk(sidecars) == saved + 3 * 2  # each change: announced, then done
-    rebuilt = ChunkStore(client, wordllama, collection="news", sidecar_dir=store_dirs[0] / "fresh")
+    rebuilt = _open(client, wordllama, store_dirs[0] / "fresh")
     assert _rankings(rebuilt) == followed
     # The document list (what autocomplete reads at every keystroke) is followed as well.
     listed = store.documents()
@@ -80,7 +87,7 @@ def test_changes_end_where_a_rebuild_from_chroma_does(
     assert [d.source for d in store.documents([_document("late.txt", 0)[0].doc_id])] == ["late.txt"]
     assert "doc3.txt" not in {c.source for c, _ in store.lexical("report figures", k=500)}
     # What was saved loads in a new process's store and ranks the same.
-    reloaded = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    reloaded = _open(client, wordllama, sidecars)
     assert _rankings(reloaded) == followed
 
 
@@ -89,7 +96,7 @@ def test_many_small_changes_stay_equal_to_a_rebuild_through_compactions(
 ) -> None:
     chroma_dir, sidecars = store_dirs
     client = make_client(chroma_dir)
-    store = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    store = _open(client, wordllama, sidecars)
     store.upsert_many([_document(f"doc{i}.txt", i) for i in range(12)])
     rng = random.Random(9)
     for step in range(30):  # enough churn that both indexes compact more than once
@@ -98,7 +105,7 @@ def test_many_small_changes_stay_equal_to_a_rebuild_through_compactions(
             store.delete_documents([victim])
         else:
             store.upsert_many([_document(f"doc{rng.randrange(12 + step)}.txt", 1000 + step)])
-    rebuilt = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars / "fresh")
+    rebuilt = _open(client, wordllama, sidecars / "fresh")
     assert _rankings(rebuilt) == _rankings(store)
     assert {d.doc_id for d in store.documents()} == set(
         store._sidecars.current.lexical.document_ids()
@@ -110,12 +117,12 @@ def test_another_writers_changes_are_followed_through_the_change_log(
 ) -> None:
     chroma_dir, sidecars = store_dirs
     client = make_client(chroma_dir)
-    writer = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    writer = _open(client, wordllama, sidecars)
     writer.upsert_many([_document(f"doc{i}.txt", i) for i in range(20)])
     writer.warm()
     # Another bot on the same Chroma, with sidecars of its own (as on another host).
     reader_dir = tmp_path / "reader"
-    reader = ChunkStore(client, wordllama, collection="news", sidecar_dir=reader_dir)
+    reader = _open(client, wordllama, reader_dir)
     assert reader.lexical("harbour", k=1)
     loaded_at = _revision_on_disk(reader_dir)
     writer.upsert_many([_document("late.txt", 100)])
@@ -123,13 +130,11 @@ def test_another_writers_changes_are_followed_through_the_change_log(
     followed = _rankings(reader)
     # Caught up from the two logged changes, not rebuilt: a rebuild would have saved.
     assert _revision_on_disk(reader_dir) == loaded_at
-    assert followed == _rankings(
-        ChunkStore(client, wordllama, collection="news", sidecar_dir=tmp_path / "fresh")
-    )
+    assert followed == _rankings(_open(client, wordllama, tmp_path / "fresh"))
     sources = {c.source for c, _ in reader.lexical("report figures season", k=1000)}
     assert "late.txt" in sources and "doc3.txt" not in sources
     # A process started later loads the saved sidecars and catches up from the log too.
-    late = ChunkStore(client, wordllama, collection="news", sidecar_dir=reader_dir)
+    late = _open(client, wordllama, reader_dir)
     assert _rankings(late) == followed and _revision_on_disk(reader_dir) == loaded_at
 
 
@@ -138,10 +143,10 @@ def test_a_reader_too_far_behind_the_log_rebuilds(
 ) -> None:
     chroma_dir, sidecars = store_dirs
     client = make_client(chroma_dir)
-    writer = ChunkStore(client, wordllama, collection="news", sidecar_dir=sidecars)
+    writer = _open(client, wordllama, sidecars)
     writer.upsert_many([_document("doc0.txt", 0)])
     reader_dir = tmp_path / "reader"
-    reader = ChunkStore(client, wordllama, collection="news", sidecar_dir=reader_dir)
+    reader = _open(client, wordllama, reader_dir)
     assert reader.lexical("report", k=1)
     for i in range(40):  # more changes than the log keeps
         writer.upsert_many([_document(f"more{i}.txt", 200 + i)])
@@ -170,13 +175,11 @@ def test_documents_written_before_a_write_was_cut_off_reach_other_readers(
 ) -> None:
     chroma_dir, sidecars = store_dirs
     client = make_client(chroma_dir)
-    reader = ChunkStore(client, wordllama, collection="news", sidecar_dir=tmp_path / "reader")
+    reader = _open(client, wordllama, tmp_path / "reader")
     assert reader.lexical("report", k=1) == []
     # Chunks and sentences are embedded a slice at a time; the third embedding call fails, after
     # the first slice of documents was stored whole.
-    writer = ChunkStore(
-        client, FailingEmbedder(wordllama, 2), collection="news", sidecar_dir=sidecars
-    )
+    writer = _open(client, FailingEmbedder(wordllama, 2), sidecars)
     batch = [_document(f"doc{i}.txt", i) for i in range(60)]
     assert sum(len(chunks) for _, chunks in batch) > WRITE_BATCH
     with pytest.raises(OSError):
