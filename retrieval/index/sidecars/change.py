@@ -14,7 +14,8 @@ from retrieval.models import Chunk
 class Change:
     """Documents whose old chunks are gone (removed, or replaced by an upsert) and the chunks
     written in their place, with the sum of each new document's chunk vectors and its origin and
-    time added."""
+    time added. Every document with chunks in ``added`` is also in ``removed``: its old rows go
+    before the new ones come in."""
 
     removed: frozenset[str]
     added: Sequence[Chunk] = ()

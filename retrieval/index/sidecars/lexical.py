@@ -236,9 +236,6 @@ class LexicalIndex:
             self._idf = self._chunk_bm25.idf()
         return self._idf
 
-    def document_ids(self) -> Iterable[str]:
-        return self._by_doc.keys()
-
     def documents(self, doc_ids: Collection[str] | None = None) -> list[DocumentInfo]:
         """The indexed documents (or those of ``doc_ids``), sorted by source name.
 

@@ -51,8 +51,13 @@ def _revision_on_disk(sidecars: Path) -> int:
 
 
 @pytest.fixture
-def store_dirs(tmp_path: Path) -> tuple[Path, Path]:
-    return tmp_path / "store", tmp_path / "sidecars"
+def sidecars(tmp_path: Path) -> Path:
+    return tmp_path / "sidecars"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> ClientAPI:
+    return make_client(tmp_path / "store")
 
 
 def _open(client: ClientAPI, embedder: Embedder, sidecars: Path) -> ChunkStore:
@@ -61,10 +66,8 @@ def _open(client: ClientAPI, embedder: Embedder, sidecars: Path) -> ChunkStore:
 
 
 def test_changes_end_where_a_rebuild_from_chroma_does(
-    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder
+    client: ClientAPI, sidecars: Path, wordllama: WordLlamaEmbedder
 ) -> None:
-    chroma_dir, sidecars = store_dirs
-    client = make_client(chroma_dir)
     store = _open(client, wordllama, sidecars)
     store.upsert_many([_document(f"doc{i}.txt", i) for i in range(40)])
     store.warm()
@@ -78,7 +81,7 @@ def test_changes_end_where_a_rebuild_from_chroma_does(
     assert _revision_on_disk(sidecars) == saved
     store.warm()
     assert _revision_on_disk(sidecars) == saved + 3 * 2  # each change: announced, then done
-    rebuilt = _open(client, wordllama, store_dirs[0] / "fresh")
+    rebuilt = _open(client, wordllama, sidecars.parent / "fresh")
     assert _rankings(rebuilt) == followed
     # The document list (what autocomplete reads at every keystroke) is followed as well.
     listed = store.documents()
@@ -92,10 +95,8 @@ def test_changes_end_where_a_rebuild_from_chroma_does(
 
 
 def test_many_small_changes_stay_equal_to_a_rebuild_through_compactions(
-    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder
+    client: ClientAPI, sidecars: Path, wordllama: WordLlamaEmbedder
 ) -> None:
-    chroma_dir, sidecars = store_dirs
-    client = make_client(chroma_dir)
     store = _open(client, wordllama, sidecars)
     store.upsert_many([_document(f"doc{i}.txt", i) for i in range(12)])
     rng = random.Random(9)
@@ -107,16 +108,14 @@ def test_many_small_changes_stay_equal_to_a_rebuild_through_compactions(
             store.upsert_many([_document(f"doc{rng.randrange(12 + step)}.txt", 1000 + step)])
     rebuilt = _open(client, wordllama, sidecars / "fresh")
     assert _rankings(rebuilt) == _rankings(store)
-    assert {d.doc_id for d in store.documents()} == set(
-        store._sidecars.current.lexical.document_ids()
-    )
+    # The followed document list holds exactly the documents Chroma holds.
+    stored = client.get_collection("news").get(include=["metadatas"])["metadatas"] or []
+    assert {d.doc_id for d in store.documents()} == {str(m["doc_id"]) for m in stored}
 
 
 def test_another_writers_changes_are_followed_through_the_change_log(
-    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder, tmp_path: Path
+    client: ClientAPI, sidecars: Path, wordllama: WordLlamaEmbedder, tmp_path: Path
 ) -> None:
-    chroma_dir, sidecars = store_dirs
-    client = make_client(chroma_dir)
     writer = _open(client, wordllama, sidecars)
     writer.upsert_many([_document(f"doc{i}.txt", i) for i in range(20)])
     writer.warm()
@@ -139,10 +138,8 @@ def test_another_writers_changes_are_followed_through_the_change_log(
 
 
 def test_a_reader_too_far_behind_the_log_rebuilds(
-    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder, tmp_path: Path
+    client: ClientAPI, sidecars: Path, wordllama: WordLlamaEmbedder, tmp_path: Path
 ) -> None:
-    chroma_dir, sidecars = store_dirs
-    client = make_client(chroma_dir)
     writer = _open(client, wordllama, sidecars)
     writer.upsert_many([_document("doc0.txt", 0)])
     reader_dir = tmp_path / "reader"
@@ -171,10 +168,8 @@ class FailingEmbedder:
 
 
 def test_documents_written_before_a_write_was_cut_off_reach_other_readers(
-    store_dirs: tuple[Path, Path], wordllama: WordLlamaEmbedder, tmp_path: Path
+    client: ClientAPI, sidecars: Path, wordllama: WordLlamaEmbedder, tmp_path: Path
 ) -> None:
-    chroma_dir, sidecars = store_dirs
-    client = make_client(chroma_dir)
     reader = _open(client, wordllama, tmp_path / "reader")
     assert reader.lexical("report", k=1) == []
     # Chunks and sentences are embedded a slice at a time; the third embedding call fails, after
