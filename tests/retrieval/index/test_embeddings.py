@@ -11,6 +11,7 @@ from retrieval.index.embeddings import (
     MiniLMEmbedder,
     WordLlamaEmbedder,
     make_embedder,
+    token_batches,
 )
 from retrieval.index.langchain_embeddings import LangChainEmbeddings
 
@@ -38,6 +39,24 @@ def test_minilm_batches_give_the_same_vectors_as_single_texts(minilm: MiniLMEmbe
     together = minilm.embed_batch(texts)
     alone = np.vstack([minilm.embed_batch([t]) for t in texts])
     assert np.allclose(together, alone, atol=1e-4)  # padding must not leak into the pooling
+
+
+def test_token_batches_keep_every_text_once_within_the_budget() -> None:
+    lengths = [3, 250, 40, 40, 7, 256, 12, 600]
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches = list(token_batches(order, lengths, 512, 3))
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    for batch in batches:
+        padded = len(batch) * max(lengths[i] for i in batch)
+        assert len(batch) <= 3
+        assert padded <= 512 or len(batch) == 1  # only a text over the budget goes alone past it
+    assert [7] in batches  # the 600-token text
+
+
+def test_a_small_token_budget_changes_memory_not_vectors(minilm: MiniLMEmbedder) -> None:
+    texts = [f"Sentence {i} about the summit. " * (1 + i % 9) for i in range(40)]
+    tight = MiniLMEmbedder(batch_tokens=64, batch_rows=4)
+    assert np.allclose(tight.embed_batch(texts), minilm.embed_batch(texts), atol=1e-4)
 
 
 def test_empty_input_gives_an_empty_matrix(minilm: MiniLMEmbedder) -> None:

@@ -1,4 +1,5 @@
-"""Sentence vectors: written with their chunks, gone with their document, filled in for old stores."""
+"""Sentence vectors: written with their chunks, gone with their document, filled in for old stores,
+and kept out of Chroma's vector index."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.engine import Engine
+from retrieval.models import Chunk
 from tests.conftest import SEEDS, EngineFactory
+
+
+def _read(engine: Engine, chunks: list[Chunk]) -> dict[str, list]:
+    return engine.store._sentences._read({c.chunk_id: c for c in chunks})
 
 
 def test_sentences_are_embedded_at_ingest_and_removed_with_their_document(
@@ -15,9 +22,10 @@ def test_sentences_are_embedded_at_ingest_and_removed_with_their_document(
     engine = make_engine()
     engine.ingest_paths([SEEDS])
     chunks = engine.store.chunks()
-    stored = engine.store._sentences._read([c.chunk_id for c in chunks])
-    assert set(stored) == {c.chunk_id for c in chunks if c.text.strip()}
+    stored = _read(engine, chunks)
+    assert set(stored) == {c.chunk_id for c in chunks}
     chunk = chunks[0]
+    assert stored[chunk.chunk_id]
     for sentence in stored[chunk.chunk_id]:
         assert chunk.text[sentence.start : sentence.end] == sentence.text
         assert abs(float(np.linalg.norm(sentence.vector)) - 1.0) < 1e-3
@@ -26,8 +34,40 @@ def test_sentences_are_embedded_at_ingest_and_removed_with_their_document(
 
     removed = chunk.source
     assert engine.remove_document(removed)
-    left = engine.store._sentences._read([c.chunk_id for c in chunks if c.source == removed])
-    assert left == {}
+    assert _read(engine, [c for c in chunks if c.source == removed]) == {}
+
+
+def test_stored_vectors_match_a_fresh_embedding_of_each_sentence(
+    make_engine: EngineFactory,
+) -> None:
+    engine = make_engine()
+    engine.ingest_paths([SEEDS])
+    chunk = engine.store.chunks()[0]
+    stored = _read(engine, [chunk])[chunk.chunk_id]
+    fresh = engine.store._sentences._embedded([chunk])[chunk.chunk_id]
+    assert [(s.start, s.end) for s in stored] == [(s.start, s.end) for s in fresh]
+    for kept, new in zip(stored, fresh, strict=True):
+        assert float(kept.vector @ new.vector) > 0.999  # float16 on disk, nothing more lost
+
+
+def test_sentence_records_stay_out_of_the_vector_index_and_old_ones_are_dropped(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    from retrieval.index.chroma import make_client
+
+    store = tmp_path / "old"
+    client = make_client(store)
+    legacy = client.get_or_create_collection("newsbot-sentences", embedding_function=None)
+    legacy.add(ids=["a"], embeddings=[[0.5] * 384], documents=["An old sentence."])
+    del client
+
+    engine = make_engine(newsbot_store=store)
+    engine.ingest_paths([SEEDS])
+    client = make_client(store)
+    names = {c.name for c in client.list_collections()}
+    assert "newsbot-sentences" not in names
+    records = client.get_collection("newsbot-sentence-vectors").get(limit=3, include=["embeddings"])
+    assert records["ids"] and all(len(v) == 1 for v in records["embeddings"])
 
 
 def test_a_store_without_sentence_vectors_gets_them_when_asked(
@@ -37,10 +77,10 @@ def test_a_store_without_sentence_vectors_gets_them_when_asked(
     engine.ingest_paths([SEEDS])
     chunks = engine.store.chunks()[:3]
     engine.store._sentences.delete({"doc_id": {"$in": [c.doc_id for c in chunks]}})
-    assert engine.store._sentences._read([c.chunk_id for c in chunks]) == {}
+    assert _read(engine, chunks) == {}
     found = engine.store.sentences(chunks)
     assert set(found) == {c.chunk_id for c in chunks}
-    assert engine.store._sentences._read([c.chunk_id for c in chunks]).keys() == found.keys()
+    assert _read(engine, chunks).keys() == found.keys()
 
 
 def test_a_reader_that_does_not_hold_the_lock_computes_missing_sentences_but_stores_nothing(
@@ -58,4 +98,4 @@ def test_a_reader_that_does_not_hold_the_lock_computes_missing_sentences_but_sto
         for sentence in found[chunk.chunk_id]:
             assert chunk.text[sentence.start : sentence.end] == sentence.text
             assert abs(float(np.linalg.norm(sentence.vector)) - 1.0) < 1e-3
-    assert reader.store._sentences._read([c.chunk_id for c in chunks]) == {}  # nothing written
+    assert _read(reader, chunks) == {}  # nothing written
