@@ -105,7 +105,7 @@ def build_parts(
     rewriter: Rewriter = heuristic_rewrite
     if settings.llm_configured:
         # Only then: the OpenAI client stack adds a noticeable share of a cold start.
-        from retrieval.llm.chat import build_chat_model
+        from retrieval.llm.chat import build_chat_model, reply_budget
 
         chat = build_chat_model(settings)
     if chat is not None:
@@ -118,7 +118,7 @@ def build_parts(
             embedder=embedder,
             context_tokens=settings.newsbot_llm_context_tokens,
             max_answer_tokens=settings.newsbot_llm_max_answer_tokens,
-            timeout=settings.newsbot_llm_timeout,
+            budget=reply_budget(settings),
             retries=settings.newsbot_llm_retries,
         )
         llm, rewriter = abstractive, abstractive.rewrite
@@ -266,6 +266,7 @@ def build_summariser(
     """
     llm = None
     if chat is not None:
+        from retrieval.llm.chat import reply_budget
         from retrieval.llm.prompts import PromptLibrary
         from retrieval.summary.chat import LangChainSummaryLLM
 
@@ -274,7 +275,7 @@ def build_summariser(
             PromptLibrary(settings.newsbot_prompts),
             context_tokens=settings.newsbot_llm_context_tokens,
             max_answer_tokens=settings.newsbot_llm_max_answer_tokens,
-            timeout=settings.newsbot_llm_timeout,
+            budget=reply_budget(settings),
             retries=settings.newsbot_llm_retries,
         )
     return Summariser(

@@ -44,6 +44,8 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
             for note in answer.notes
         ],
         "timings_ms": dict(answer.timings_ms),
+        "mode": answer.mode,
+        "fallback_reason": answer.fallback_reason or None,
     }
 
 
@@ -77,6 +79,8 @@ def refusal_to_json(question: str, message: str) -> dict[str, Any]:
         "citations": [],
         "notes": [],
         "timings_ms": {},
+        "mode": "extractive",  # nothing was asked of any model
+        "fallback_reason": None,
     }
 
 
@@ -103,6 +107,8 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
             }
             for s in summary.sources
         ],
+        "mode": summary.mode,
+        "fallback_reason": summary.fallback_reason or None,
     }
 
 

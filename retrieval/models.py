@@ -145,7 +145,10 @@ class Answer:
     notes: tuple[Note, ...] = ()
     sentences: tuple[AnswerSentence, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
-    mode: str = "extractive"  # "extractive" or "llm"
+    # Who answered: "extractive" (no model configured), "llm", or "llm_fallback" (a model is
+    # configured but the extractive answer was given, for ``fallback_reason``).
+    mode: str = "extractive"
+    fallback_reason: str = ""
     answer_id: str = ""  # stable hash of question + text, used by feedback buttons
     # Messages about how the answer was made, not about its claims (e.g. "the language model was
     # unavailable"): shown to people, kept out of the JSON contract, whose keys are fixed.
@@ -245,6 +248,8 @@ class Summary:
     sources: tuple[SummarySource, ...]
     empty: bool = False  # nothing in the collection matched the request
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    mode: str = "extractive"  # as for answers: "extractive", "llm" or "llm_fallback"
+    fallback_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,7 +57,15 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     newsbot_llm_model: str = "gpt-4o-mini"
+    # Longest wait between two chunks of a reply; the first chunk and the whole reply have their own.
     newsbot_llm_timeout: float = Field(default=20.0, gt=0, le=3600)
+    newsbot_llm_first_token_timeout: float = Field(default=60.0, gt=0, le=3600)
+    newsbot_llm_answer_budget: float = Field(default=120.0, gt=0, le=3600)
+    # Which request field carries the answer cap: OpenAI takes max_completion_tokens, local servers
+    # (llama.cpp, Ollama, vLLM) max_tokens; "auto" picks by the base URL.
+    newsbot_llm_token_parameter: Literal["auto", "max_tokens", "max_completion_tokens"] = "auto"
+    # Prompt tokens a second the server reads (0: unknown); set, the prompt fits the deadline.
+    newsbot_llm_prompt_tokens_per_second: float = Field(default=0.0, ge=0)
     newsbot_llm_retries: int = Field(default=1, ge=0, le=10)
     newsbot_llm_context_tokens: int = Field(default=8192, ge=512)
     newsbot_llm_max_answer_tokens: int = Field(default=400, ge=16)

@@ -14,7 +14,7 @@ from retrieval.answer.citations import answer_id
 from retrieval.answer.followups import heuristic_rewrite, render_history
 from retrieval.interfaces import Embedder
 from retrieval.llm.context import TokenCounter, build_context, estimate_tokens
-from retrieval.llm.generation import ModelUnavailable, invoke_text, stream_text
+from retrieval.llm.generation import Budget, ModelUnavailable, invoke_text, stream_text
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.llm.support import SupportScorer
 from retrieval.llm.verify import verify
@@ -51,7 +51,7 @@ class AbstractiveAnswerer:
         embedder: Embedder | None = None,
         context_tokens: int = 8192,
         max_answer_tokens: int = 400,
-        timeout: float = 20.0,
+        budget: Budget | None = None,
         retries: int = 1,
         count_tokens: TokenCounter = estimate_tokens,
     ) -> None:
@@ -60,7 +60,7 @@ class AbstractiveAnswerer:
         self._scorer = SupportScorer(embedder=embedder)
         self._context_tokens = context_tokens
         self._max_answer_tokens = max_answer_tokens
-        self._timeout = timeout
+        self._budget = budget or Budget()
         self._retries = retries
         self._count = count_tokens
 
@@ -68,7 +68,9 @@ class AbstractiveAnswerer:
         """Tokens left for passages: the window less the answer's share and the prompt frame."""
         frame = self._prompts.answer.format_messages(question=question, passages="")
         overhead = sum(self._count(str(m.content)) + 4 for m in frame)
-        return self._context_tokens - self._max_answer_tokens - overhead
+        window = self._context_tokens - self._max_answer_tokens
+        readable = self._budget.prompt_tokens()  # what a slow server reads before the deadline
+        return (window if readable is None else min(window, readable)) - overhead
 
     def render(
         self, question: str, passages: Sequence[Passage]
@@ -100,18 +102,18 @@ class AbstractiveAnswerer:
         first_token: float | None = None
         try:
             for draft in stream_text(
-                self._chat, messages, timeout=self._timeout, retries=self._retries
+                self._chat, messages, budget=self._budget, retries=self._retries
             ):
                 if first_token is None:
                     first_token = time.perf_counter()
                 yield draft
         except ModelUnavailable as error:
             log.warning("language model unavailable, answering extractively: %s", error)
-            yield self._fallback(fallback)
+            yield self._fallback(fallback, UNAVAILABLE_NOTICE, f"model unavailable: {error}")
             return
-        except Exception:  # a bug in a model integration must not reach the member either
+        except Exception as error:  # a bug in a model integration must not reach the member either
             log.exception("language model failed, answering extractively")
-            yield self._fallback(fallback)
+            yield self._fallback(fallback, UNAVAILABLE_NOTICE, f"model failed: {error}")
             return
         generated = time.perf_counter()
         checked = verify(draft, kept, self._scorer)
@@ -130,7 +132,9 @@ class AbstractiveAnswerer:
                 "answering extractively",
                 checked.dropped,
             )
-            yield self._fallback(fallback, UNVERIFIED_NOTICE)
+            yield self._fallback(
+                fallback, UNVERIFIED_NOTICE, "no sentence of the model's reply was supported"
+            )
             return
         if checked.recited or checked.dropped or checked.removed_citations:
             log.info(
@@ -164,7 +168,7 @@ class AbstractiveAnswerer:
             question=question, history=render_history(history)
         )
         try:
-            text = invoke_text(self._chat, messages, timeout=self._timeout, retries=self._retries)
+            text = invoke_text(self._chat, messages, budget=self._budget, retries=self._retries)
         except Exception as error:
             log.warning("question rewrite by the model failed (%s); using the heuristic", error)
             return heuristic_rewrite(question, history)
@@ -175,9 +179,15 @@ class AbstractiveAnswerer:
             return heuristic_rewrite(question, history)
         return rewritten
 
-    def _fallback(self, fallback: Callable[[], Answer], notice: str = UNAVAILABLE_NOTICE) -> Answer:
+    def _fallback(self, fallback: Callable[[], Answer], notice: str, reason: str) -> Answer:
+        """The extractive answer, marked as standing in for the model (``ask --json`` says why)."""
         answer = fallback()
-        return dataclasses.replace(answer, notices=(*answer.notices, notice))
+        return dataclasses.replace(
+            answer,
+            notices=(*answer.notices, notice),
+            mode="llm_fallback",
+            fallback_reason=reason,
+        )
 
     def _abstained(self, question: str, started: float, timings: dict[str, float]) -> Answer:
         timings = {**timings, "llm_total_ms": (time.perf_counter() - started) * 1000}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from langchain_core.language_models import BaseChatModel
 
 from retrieval.llm.context import TokenCounter, build_context, estimate_tokens
-from retrieval.llm.generation import invoke_text
+from retrieval.llm.generation import Budget, invoke_text
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Passage
 from retrieval.summary.llm_points import NO_POINTS, point_lines, renumber
@@ -30,7 +30,7 @@ class LangChainSummaryLLM:
         *,
         context_tokens: int = 8192,
         max_answer_tokens: int = 400,
-        timeout: float = 20.0,
+        budget: Budget | None = None,
         retries: int = 1,
         max_batches: int = 4,
         count_tokens: TokenCounter = estimate_tokens,
@@ -40,7 +40,7 @@ class LangChainSummaryLLM:
         self._reduce = prompts.get("summary_reduce")
         self._context_tokens = context_tokens
         self._max_answer_tokens = max_answer_tokens
-        self._timeout = timeout
+        self._budget = budget or Budget()
         self._retries = retries
         self._max_batches = max_batches
         self._count = count_tokens
@@ -48,6 +48,8 @@ class LangChainSummaryLLM:
     def map(self, topic: str, passages: Sequence[Passage]) -> list[str]:
         frame = self._map.format_messages(topic=topic, passages="")
         budget = self._context_tokens - self._max_answer_tokens
+        readable = self._budget.prompt_tokens()  # what a slow server reads before the deadline
+        budget = budget if readable is None else min(budget, readable)
         budget -= sum(self._count(str(m.content)) + 4 for m in frame)
         lines: list[str] = []
         offset = 0
@@ -58,7 +60,7 @@ class LangChainSummaryLLM:
             if not context.passages:
                 break
             messages = self._map.format_messages(topic=topic, passages=context.rendered)
-            reply = invoke_text(self._chat, messages, timeout=self._timeout, retries=self._retries)
+            reply = invoke_text(self._chat, messages, budget=self._budget, retries=self._retries)
             if reply.strip() != NO_POINTS:
                 lines.extend(renumber(line, offset) for line in point_lines(reply))
             offset += len(context.passages)
@@ -74,4 +76,4 @@ class LangChainSummaryLLM:
         messages = self._reduce.format_messages(
             topic=topic, points="\n".join(f"- {p}" for p in points)
         )
-        return invoke_text(self._chat, messages, timeout=self._timeout, retries=self._retries)
+        return invoke_text(self._chat, messages, budget=self._budget, retries=self._retries)

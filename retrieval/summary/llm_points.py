@@ -71,6 +71,13 @@ class LLMPoints:
     unconfirmed: list[Draft]
 
 
+@dataclass(frozen=True)
+class NoPoints:
+    """Why the model's points were not used: the summary says so and is written extractively."""
+
+    reason: str
+
+
 def llm_points(
     llm: SummaryLLM,
     topic: str,
@@ -81,21 +88,20 @@ def llm_points(
     assessor: SentenceAssessor | None,
     max_points: int,
     min_points: int,
-) -> LLMPoints | None:
-    """Verified points (and model-labelled or assessor-flagged caveats), or None to fall back."""
+) -> LLMPoints | NoPoints:
+    """Verified points (and model-labelled or assessor-flagged caveats), or why to fall back."""
     numbered = [Passage(chunk, 1.0) for chunk in passages]
     try:
         mapped = llm.map(topic, numbered)
         if not mapped:
-            return None
+            return NoPoints("the model found no points in the passages")
         reduced = llm.reduce(topic, mapped) if len(mapped) > 1 else f"- {mapped[0]}"
     except Exception as error:  # a model failure must cost the member nothing but the prose
-        log.warning("summary language model unavailable, summarising extractively: %s", error)
-        return None
+        return NoPoints(f"model unavailable: {error}")
     lines = [(_label(line), _LABEL.sub(" ", line).strip()) for line in point_lines(reduced)]
     checked = verify("\n".join(text for _, text in lines), numbered, scorer)
     if checked.abstained or checked.unverified:
-        return None
+        return NoPoints("no point of the model's reply was supported")
     by_chunk = {c.chunk_id: c for c in passages}
     kept = {
         s.text: [by_chunk[checked.citations[n - 1].chunk_id] for n in s.citations]
@@ -115,7 +121,7 @@ def llm_points(
         (caveats if kind else points).append(Draft(text, kind=kind, chunks=chunks))
     points = _without_repeats(points, embedder)[:max_points]
     if len(points) < min_points:
-        return None
+        return NoPoints(f"only {len(points)} of the model's points were supported")
     return LLMPoints(points, caveats)
 
 

@@ -8,6 +8,7 @@ ones are read, and only a short list of sentences is ever embedded.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Sequence
 
@@ -41,10 +42,12 @@ from retrieval.summary.keypoints import (
     rank,
     without_topic,
 )
-from retrieval.summary.llm_points import LLMPoints, SummaryLLM, llm_points
+from retrieval.summary.llm_points import LLMPoints, NoPoints, SummaryLLM, llm_points
 from retrieval.summary.pool import SentenceCandidate, sentence_pool
 from retrieval.summary.select import representative
 from retrieval.summary.tfidf import LexicalVectoriser
+
+log = logging.getLogger(__name__)
 
 
 class Summariser:
@@ -131,7 +134,9 @@ class Summariser:
             max_opinions=self._max_opinions,
         )
         written = self._written_points(gathered.query, request, selected) if self._llm else None
-        if written is not None:
+        if isinstance(written, NoPoints):
+            log.warning("summary: %s; summarising extractively", written.reason)
+        if isinstance(written, LLMPoints):
             points = written.points
             unconfirmed = (unconfirmed + written.unconfirmed)[: self._max_unconfirmed + 2]
         else:
@@ -164,12 +169,14 @@ class Summariser:
             summary.timeline,
             summary.sources,
             timings_ms=timings,
+            mode=_mode(written),
+            fallback_reason=written.reason if isinstance(written, NoPoints) else "",
         )
 
     def _written_points(
         self, query: str, request: SummaryRequest, selected: Sequence[tuple[Chunk, float]]
-    ) -> LLMPoints | None:
-        """Map-reduce points from the language model, verified; None means use extractive ones."""
+    ) -> LLMPoints | NoPoints:
+        """Map-reduce points from the language model, verified, or why extractive ones are used."""
         assert self._llm is not None
         if request.kind is SummaryKind.DOCUMENT:
             topic = f"the document {selected[0][0].title or selected[0][0].source}"
@@ -256,3 +263,10 @@ class Summariser:
             tuple(timeline),
             sources,
         )
+
+
+def _mode(written: LLMPoints | NoPoints | None) -> str:
+    """Who wrote the points: no model configured, the model, or extractively in its stead."""
+    if written is None:
+        return "extractive"
+    return "llm" if isinstance(written, LLMPoints) else "llm_fallback"

@@ -18,7 +18,10 @@ from typer.testing import CliRunner
 from bot.cli import app
 from tests.conftest import REPO, SEEDS
 
-ANSWER_KEYS = {"question", "answer", "abstained", "citations", "notes", "timings_ms"}
+ANSWER_KEYS = {
+    *("question", "answer", "abstained", "citations", "notes", "timings_ms"),
+    *("mode", "fallback_reason"),
+}
 CITATION_KEYS = {"n", "document", "title", "url", "date", "quote"}
 NOTE_KINDS = {"unconfirmed", "opinion", "disputed", "single_source", "undated"}
 
@@ -58,6 +61,8 @@ def _check_contract(obj: dict[str, object]) -> None:
         assert set(note) == {"kind", "text", "citations"}
         assert note["kind"] in NOTE_KINDS
     assert all(isinstance(v, float) for v in obj["timings_ms"].values())  # type: ignore[attr-defined]
+    assert obj["mode"] in {"extractive", "llm", "llm_fallback"}
+    assert (obj["fallback_reason"] is None) == (obj["mode"] != "llm_fallback")
 
 
 def test_first_ask_ingests_the_bundled_documents_and_prints_clean_json(tmp_path: Path) -> None:

@@ -28,6 +28,12 @@ from retrieval.answer.extractive import ABSTAIN_TEXT as NOT_COVERED
 from retrieval.models import Answer, AnswerSentence, Citation
 
 DONE_FOOTER = "✅ Done"
+# Who answered, in words (``ask --json`` says it as ``mode``).
+MODE_FOOTER = {
+    "extractive": " · quoted from the sources",
+    "llm": " · written by the language model, checked against its sources",
+    "llm_fallback": " · quoted from the sources: the language model's answer could not be used",
+}
 WRITING_FOOTER = "✍️ writing..."
 ABSTAIN_TEXT = (
     "I couldn't find anything about that in the news I have, so I'd rather not guess. "
@@ -99,7 +105,7 @@ def answer_messages(answer: Answer) -> Messages:
         sections.append(Section("Sources", lines))
     if answer.notices:
         sections.append(notices)
-    footer = DONE_FOOTER + (" · checked against its sources" if answer.mode == "llm" else "")
+    footer = DONE_FOOTER + MODE_FOOTER.get(answer.mode, "")
     return build_messages(
         title=question_title(answer.question),
         description=answer_body(answer) or ABSTAIN_TEXT,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import discord
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,7 +207,21 @@ def test_draft_is_marked_writing_and_final_is_marked_done() -> None:
     long = render.draft_embed("q", "word " * 2000)
     assert len(long.description or "") <= layout.DESCRIPTION_LIMIT
     final = render.answer_messages(sample_answer(mode="llm"))
-    assert final[0][-1].footer.text == f"{render.DONE_FOOTER} · checked against its sources"
+    assert final[0][-1].footer.text == (
+        f"{render.DONE_FOOTER} · written by the language model, checked against its sources"
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("extractive", "quoted from the sources"),
+        ("llm_fallback", "quoted from the sources: the language model's answer could not be used"),
+    ],
+)
+def test_the_footer_says_who_answered(mode: str, words: str) -> None:
+    footer = render.answer_messages(sample_answer(mode=mode))[0][-1].footer.text
+    assert footer == f"{render.DONE_FOOTER} · {words}"
 
 
 def test_summary_has_all_sections_and_linked_sources() -> None:

@@ -133,8 +133,9 @@ def test_a_reply_no_passage_supports_is_never_the_answer(
     prompts: PromptLibrary, passages: list[Passage], reply: str
 ) -> None:
     answer = answer_with(reply, prompts, passages)
-    assert answer.text == "EXTRACTIVE [1]" and answer.mode == "extractive"
+    assert answer.text == "EXTRACTIVE [1]" and answer.mode == "llm_fallback"
     assert answer.notices == (UNVERIFIED_NOTICE,)
+    assert answer.fallback_reason == "no sentence of the model's reply was supported"
     assert "PWNED" not in answer.text and not answer.notes
 
 
@@ -254,8 +255,9 @@ def test_a_failing_model_gives_the_fallback_with_its_notice(
     chat = FakeListChatModel(responses=["never streamed"], error_on_chunk_number=0)
     answerer = AbstractiveAnswerer(chat, prompts, retries=3)
     answer = answerer.answer("q", passages, fallback=lambda: extractive_stand_in("q"))
-    assert answer.text == "EXTRACTIVE [1]" and answer.mode == "extractive"
+    assert answer.text == "EXTRACTIVE [1]" and answer.mode == "llm_fallback"
     assert answer.notices == (UNAVAILABLE_NOTICE,)
+    assert answer.fallback_reason.startswith("model unavailable: ")
 
 
 def test_no_passages_abstains_without_calling_the_model(prompts: PromptLibrary) -> None:
@@ -296,7 +298,7 @@ def test_a_citation_to_a_trimmed_passage_does_not_survive(
     # Passage 3 was never shown to the model, so [3] cannot stand; nothing shown supports the
     # sentence, so the reply is replaced by the extractive answer.
     assert all(c.chunk_id != passages[2].chunk.chunk_id for c in answer.citations)
-    assert answer.mode == "extractive" and answer.notices == (UNVERIFIED_NOTICE,)
+    assert answer.mode == "llm_fallback" and answer.notices == (UNVERIFIED_NOTICE,)
 
 
 def test_a_passage_longer_than_the_whole_budget_is_cut_not_dropped(

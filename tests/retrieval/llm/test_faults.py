@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from retrieval.llm.answerer import UNAVAILABLE_NOTICE, AbstractiveAnswerer
-from retrieval.llm.chat import build_chat_model
+from retrieval.llm.chat import build_chat_model, reply_budget
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Answer, Passage, Turn
 from retrieval.settings import Settings
@@ -35,6 +35,7 @@ def settings_for(base_url: str, **overrides: Any) -> Settings:
         "openai_base_url": base_url,
         "newsbot_llm_model": "loopback-test",
         "newsbot_llm_timeout": TIMEOUT,
+        "newsbot_llm_first_token_timeout": TIMEOUT,
         "newsbot_llm_retries": 1,
         **overrides,
     }
@@ -47,7 +48,7 @@ def answerer_for(settings: Settings) -> AbstractiveAnswerer:
     return AbstractiveAnswerer(
         chat,
         PromptLibrary(settings.newsbot_prompts),
-        timeout=settings.newsbot_llm_timeout,
+        budget=reply_budget(settings),
         retries=settings.newsbot_llm_retries,
     )
 
@@ -64,7 +65,8 @@ def timed_answer(answerer: AbstractiveAnswerer, passages: list[Passage]) -> tupl
 
 
 def assert_fell_back(answer: Answer) -> None:
-    assert answer.mode == "extractive" and answer.text == "EXTRACTIVE [1]"
+    assert answer.mode == "llm_fallback" and answer.text == "EXTRACTIVE [1]"
+    assert answer.fallback_reason.startswith("model unavailable: ")
     assert answer.notices == (UNAVAILABLE_NOTICE,)
 
 
@@ -174,6 +176,7 @@ def test_the_model_is_not_asked_what_the_documents_do_not_answer(
             openai_base_url=server.base_url,
             newsbot_llm_model="loopback-test",
             newsbot_llm_timeout=TIMEOUT,
+            newsbot_llm_first_token_timeout=TIMEOUT,
         )
         engine.ensure_documents()
         declined = engine.answer("What is the recipe for lasagna?")

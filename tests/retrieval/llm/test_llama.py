@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.llm.answerer import UNVERIFIED_NOTICE, AbstractiveAnswerer
-from retrieval.llm.chat import build_chat_model
+from retrieval.llm.chat import build_chat_model, reply_budget
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Answer, Turn
 from retrieval.settings import PROJECT_ROOT, Settings
@@ -125,7 +125,7 @@ def _answerer(base_url: str) -> AbstractiveAnswerer:
         PromptLibrary(settings.newsbot_prompts),
         context_tokens=settings.newsbot_llm_context_tokens,
         max_answer_tokens=settings.newsbot_llm_max_answer_tokens,
-        timeout=settings.newsbot_llm_timeout,
+        budget=reply_budget(settings),
         retries=0,
     )
 
@@ -144,7 +144,7 @@ def test_streamed_answer_from_a_real_model_is_verified(llama_url: str) -> None:
     assert drafts and all(isinstance(d, str) for d in drafts), "the model streamed a reply"
     assert all(b.startswith(a) for a, b in itertools.pairwise(drafts))
     print(f"\nSmolLM2 draft: {drafts[-1]!r}\nverified: {final.text!r}", file=sys.stderr)
-    if final.mode == "extractive":  # a tiny model's reply may verify nowhere: never shown then
+    if final.mode == "llm_fallback":  # a tiny model's reply may verify nowhere: never shown then
         assert final.notices == (UNVERIFIED_NOTICE,) and final.text == "EXTRACTIVE [1]"
         return
     assert not final.notices

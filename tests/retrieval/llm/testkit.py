@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import socket
 import threading
@@ -78,12 +79,22 @@ def free_port() -> int:
 @dataclass
 class ServerScript:
     """How the fake server behaves: ``mode`` is ok | stall | partial (stalls mid-stream) | 429 |
-    500; ``reply`` is what it streams back."""
+    500 | endless (the reply, then filler for ever, whatever the cap: a server that ignores it);
+    ``reply`` is what it streams back, after ``first_delay`` seconds (a CPU server reading the
+    prompt) and ``interval`` seconds between chunks. ``sent`` counts the chunks written;
+    ``disconnected`` is set when the client hung up mid-stream."""
 
     mode: str = "ok"
     reply: str = "Kim met Putin [1]."
+    first_delay: float = 0.0
+    interval: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
+    sent: int = 0
+    disconnected: threading.Event = field(default_factory=threading.Event)
+
+
+FILLER = (" The", " weather", " is", " nice", " today.")  # what an endless model goes on with
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -139,34 +150,54 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def _stream(self, body: dict[str, Any], reply: str, *, stall_after: int | None) -> None:
+        script = self.server.script
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
-        pieces = [{"role": "assistant", "content": ""}]
-        pieces += [{"content": word} for word in _words(reply)]
-        for i, delta in enumerate([*pieces, None]):
-            chunk = {
-                "id": "cmpl-test",
-                "object": "chat.completion.chunk",
-                "created": int(time.time()),
-                "model": body.get("model", "test"),
-                "choices": [
-                    {
-                        "index": 0,
-                        "delta": delta or {},
-                        "finish_reason": "stop" if delta is None else None,
-                    }
-                ],
-            }
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.wfile.flush()
+        time.sleep(script.first_delay)
+        pieces: Iterator[dict[str, str] | None] = itertools.chain(
+            [{"role": "assistant", "content": ""}],
+            ({"content": word} for word in _words(reply)),
+            ({"content": w} for _ in itertools.count() for w in FILLER)
+            if script.mode == "endless"
+            else [],
+            [None],
+        )
+        try:
+            for i, delta in enumerate(pieces):
+                self._send_chunk(body, delta)
+                script.sent += 1
+                if stall_after is not None and i + 1 == stall_after:
+                    script.release.wait(timeout=30)  # mid-answer, until shutdown
+                    return
+                if script.interval:
+                    time.sleep(script.interval)
+                elif i < 3:
+                    time.sleep(0.01)
+                if script.release.is_set():
+                    return
+            self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
-            if stall_after is not None and i + 1 == stall_after:
-                self.server.script.release.wait(timeout=30)  # mid-answer, until shutdown
-                return
-            if i < 3:
-                time.sleep(0.01)
-        self.wfile.write(b"data: [DONE]\n\n")
+        except (BrokenPipeError, ConnectionResetError):
+            script.disconnected.set()
+
+    def _send_chunk(self, body: dict[str, Any], delta: dict[str, str] | None) -> None:
+        chunk = {
+            "id": "cmpl-test",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": body.get("model", "test"),
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": delta or {},
+                    "finish_reason": "stop" if delta is None else None,
+                }
+            ],
+        }
+        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
         self.wfile.flush()
 
 

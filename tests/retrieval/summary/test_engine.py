@@ -30,7 +30,10 @@ def test_engine_topic_summary_meets_the_contract(seed_engine: Engine) -> None:
         for u in summary.unconfirmed
     )
     data = summary_to_json(summary)
-    assert list(data) == ["headline", "points", "unconfirmed", "timeline", "sources"]
+    assert list(data) == [
+        *("headline", "points", "unconfirmed", "timeline", "sources"),
+        *("mode", "fallback_reason"),
+    ]
 
 
 def test_engine_document_and_latest_summaries(seed_engine: Engine) -> None:

@@ -6,6 +6,7 @@ and also makes things up; the tests check verification keeps only what the passa
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -17,6 +18,7 @@ from pydantic import Field
 
 from bot.wiring import build_summariser
 from retrieval.claims import ClaimAssessor
+from retrieval.contract import summary_to_json
 from retrieval.engine import Engine
 from retrieval.index.embeddings import WordLlamaEmbedder
 from retrieval.models import NoteKind, SummaryKind, SummaryRequest
@@ -117,6 +119,7 @@ def test_only_verified_sentences_become_points(
     everything = " ".join([summary.headline, *texts, *(u.text for u in summary.unconfirmed)])
     assert "fighter jets" not in everything  # invented: no passage supports it
     assert 3 <= len(summary.points) <= 7
+    assert summary.mode == "llm" and summary.fallback_reason == ""
     assert any("Gifts were exchanged" in t for t in texts)
     sources = {s.n: s.document for s in summary.sources}
     gifts = next(p for p in summary.points if "Gifts" in p.text)
@@ -132,12 +135,17 @@ def test_only_verified_sentences_become_points(
     )
 
 
-def test_a_failing_model_falls_back_to_extractive_points(
-    seed_engine: Engine, wordllama: WordLlamaEmbedder
+def test_a_failing_model_falls_back_to_extractive_points_and_says_so(
+    seed_engine: Engine, wordllama: WordLlamaEmbedder, caplog: pytest.LogCaptureFixture
 ) -> None:
-    summary = _summariser(seed_engine, wordllama, ScriptedChat(fail=True), 8192).summarise(
-        SummaryRequest(SummaryKind.TOPIC, query="North Korea Russia alliance")
-    )
+    with caplog.at_level(logging.WARNING, logger="retrieval.summary"):
+        summary = _summariser(seed_engine, wordllama, ScriptedChat(fail=True), 8192).summarise(
+            SummaryRequest(SummaryKind.TOPIC, query="North Korea Russia alliance")
+        )
+    assert summary.mode == "llm_fallback"
+    assert summary.fallback_reason.startswith("model unavailable: ")
+    assert summary_to_json(summary)["fallback_reason"] == summary.fallback_reason
+    assert any("summarising extractively" in r.getMessage() for r in caplog.records)
     assert 3 <= len(summary.points) <= 7
     quoted = {s for c in seed_engine.store.chunks(None) for s in quotable_split(c.text)}
     for point in summary.points:  # extractive: sentences of the sources, not written ones

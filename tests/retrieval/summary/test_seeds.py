@@ -151,7 +151,10 @@ def test_points_do_not_repeat_each_other(
 
 def test_json_keys_are_exact(alliance: Summary) -> None:
     data = summary_to_json(alliance)
-    assert list(data) == ["headline", "points", "unconfirmed", "timeline", "sources"]
+    assert list(data) == [
+        *("headline", "points", "unconfirmed", "timeline", "sources"),
+        *("mode", "fallback_reason"),
+    ]
     assert all(set(p) == {"text", "citations"} for p in data["points"])
     assert all(set(u) == {"text", "kind", "citations"} for u in data["unconfirmed"])
     assert all(set(t) == {"date", "text", "citations"} for t in data["timeline"])

@@ -168,6 +168,8 @@ def test_json_contract_serialises_dates_and_kinds() -> None:
             },
             {"n": 2, "document": "b.txt", "title": "B", "url": None, "date": None},
         ],
+        "mode": "extractive",
+        "fallback_reason": None,
     }
 
 
