@@ -8,6 +8,7 @@ no passage supports (a hijacked model's "PWNED [1].") is never shown as the answ
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,8 +17,11 @@ import numpy as np
 
 from retrieval.answer.citations import citation_for, with_markers
 from retrieval.llm.drafts import DraftSentence, split_draft
+from retrieval.llm.junk import junk_reason
 from retrieval.llm.support import SupportScorer
 from retrieval.models import AnswerSentence, Citation, Passage
+
+log = logging.getLogger(__name__)
 
 # Sentences saying the passages do not answer: an abstention, not a claim to verify.
 _ABSTAIN_PHRASES = re.compile(
@@ -78,16 +82,25 @@ def evidence_text(passage: Passage) -> str:
 
 def verify(draft: str, passages: Sequence[Passage], scorer: SupportScorer) -> VerifiedAnswer:
     """Verify ``draft`` against ``passages`` (prompt number ``n`` is ``passages[n - 1]``)."""
-    drafted = split_draft(draft)
-    claims = [s for s in drafted if not is_abstention(s.text)]
-    if not claims:
+    drafted = split_draft(draft, sources=len(passages))
+    stated = [s for s in drafted if not is_abstention(s.text)]
+    if not stated:
         return VerifiedAnswer("", (), (), abstained=True)
+    sources = [p.chunk.text for p in passages]
+    claims: list[DraftSentence] = []
+    for sentence in stated:
+        reason = junk_reason(sentence.text, [c.text for c in claims], sources)
+        if reason:
+            log.debug("verification: dropped %s: %r", reason, sentence.text)
+        else:
+            claims.append(sentence)
+    junk = len(stated) - len(claims)
     removed = sum(len([n for n in s.cited if not 1 <= n <= len(passages)]) for s in claims)
     scores = scorer.matrix([s.text for s in claims], [evidence_text(p) for p in passages])
     threshold = scorer.threshold
 
     decided: list[tuple[str, tuple[int, ...]]] = []  # (sentence, prompt numbers)
-    recited = dropped = 0
+    recited, dropped = 0, junk
     for i, sentence in enumerate(claims):
         numbers = _supported_citations(sentence, scores[i], threshold, len(passages))
         if numbers:
