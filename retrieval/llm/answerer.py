@@ -116,7 +116,7 @@ class AbstractiveAnswerer:
             yield self._fallback(fallback, UNAVAILABLE_NOTICE, f"model failed: {error}")
             return
         generated = time.perf_counter()
-        checked = verify(draft, kept, self._scorer)
+        checked = verify(draft, kept, self._scorer, question)
         done = time.perf_counter()
         timings = {
             "llm_first_token_ms": ((first_token or generated) - started) * 1000,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from retrieval.answer.constraints import unmatched_names
+
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 # The model about itself, its reader or its task; quotations are removed before this is asked.
@@ -27,6 +29,17 @@ _DANGLING = frozenset(
     its their his her our this these those""".split()  # noqa: SIM905
 )
 MIN_WORDS = 3
+# "What did Antony Blinken say": the name after the question's verb, capitalised as written.
+_SUBJECT = re.compile(
+    r"\b(?i:what\s+(?:did|does|do|has|have|had|will|would))\s+"
+    r"([A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*)\s+"
+    r"(?i:say|tell|announce|claim|warn|state|write|think|believe|call|describe|mean|argue)\b"
+)
+_PRONOUN = re.compile(
+    r"^\W*(?:he|she|they|it|the (?:(?:prime )?minister|president|chancellor|secretary|leader"
+    r"|spokes(?:man|woman|person)))\b",
+    re.IGNORECASE,
+)
 _REPEATED = 0.4  # a reply looping on one word: its most frequent word is this share of ten or more
 
 
@@ -35,10 +48,28 @@ def _normal(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def junk_reason(text: str, kept: Sequence[str], sources: Sequence[str]) -> str | None:
+def off_question(question: str, text: str) -> bool:
+    """Whether the sentence reports someone else's words under "What did X say?" (or tell,
+    announce, claim, ...: a question about someone's words).
+
+    Support only says a passage states it: a correct quotation of a third party (a professor,
+    under a question about what Blinken said) is supported and answers nothing.
+    """
+    match = _SUBJECT.search(question)
+    subject = match.group(1).strip() if match else ""
+    if not subject:
+        return False
+    # Asked as part of a question, so the name is not taken for a capitalised first word.
+    return bool(unmatched_names(f"about {subject}", [text])) and not _PRONOUN.match(text)
+
+
+def junk_reason(
+    text: str, kept: Sequence[str], sources: Sequence[str], question: str = ""
+) -> str | None:
     """Why ``text`` (markers stripped) is not an answer sentence, or None when it may be one.
 
-    ``kept`` are the sentences accepted before it; ``sources`` the passage texts the prompt showed.
+    ``kept`` are the sentences accepted before it; ``sources`` the passage texts the prompt
+    showed; ``question`` what was asked (a summary has none).
     """
     words = _WORD.findall(text)
     if text.rstrip().endswith("?"):
@@ -59,4 +90,6 @@ def junk_reason(text: str, kept: Sequence[str], sources: Sequence[str]) -> str |
         needle = _normal(quoted)
         if len(needle.split()) >= 3 and not any(needle in h for h in haystack):
             return "a quotation its source does not contain word for word"
+    if question and off_question(question, text):
+        return "about someone the question did not ask about"
     return None

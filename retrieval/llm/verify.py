@@ -80,8 +80,11 @@ def evidence_text(passage: Passage) -> str:
     return f"{chunk.title}\n{date}\n" + " ".join(kept)
 
 
-def verify(draft: str, passages: Sequence[Passage], scorer: SupportScorer) -> VerifiedAnswer:
-    """Verify ``draft`` against ``passages`` (prompt number ``n`` is ``passages[n - 1]``)."""
+def verify(
+    draft: str, passages: Sequence[Passage], scorer: SupportScorer, question: str = ""
+) -> VerifiedAnswer:
+    """Verify ``draft`` against ``passages`` (prompt number ``n`` is ``passages[n - 1]``), as an
+    answer to ``question`` when one was asked."""
     drafted = split_draft(draft, sources=len(passages))
     stated = [s for s in drafted if not is_abstention(s.text)]
     if not stated:
@@ -89,7 +92,7 @@ def verify(draft: str, passages: Sequence[Passage], scorer: SupportScorer) -> Ve
     sources = [p.chunk.text for p in passages]
     claims: list[DraftSentence] = []
     for sentence in stated:
-        reason = junk_reason(sentence.text, [c.text for c in claims], sources)
+        reason = junk_reason(sentence.text, [c.text for c in claims], sources, question)
         if reason:
             log.debug("verification: dropped %s: %r", reason, sentence.text)
         else:

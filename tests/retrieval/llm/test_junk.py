@@ -7,11 +7,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from retrieval.llm.answerer import UNVERIFIED_NOTICE, AbstractiveAnswerer
-from retrieval.llm.junk import junk_reason
+from retrieval.llm.junk import junk_reason, off_question
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Answer, Passage
 from retrieval.settings import PROJECT_ROOT
-from tests.retrieval.llm.testkit import extractive_stand_in, seed_passages
+from tests.retrieval.llm.testkit import extractive_stand_in, seed_passage, seed_passages
 
 GOOD = "North Korea has shipped thousands of rail cargo containers of weapons to Russia [3]."
 GOOD_TEXT = "North Korea has shipped thousands of rail cargo containers of weapons to Russia."
@@ -118,3 +118,28 @@ def test_junk_reason_names_what_it_found() -> None:
     quoted = "The official said “reported transfer of artillery” was real."
     assert junk_reason(quoted, [], sources) is None  # a first person inside quotes is the source's
     assert junk_reason("World leaders met in the context of the war.", [], sources) is None
+
+
+def test_a_third_party_quotation_does_not_answer_what_someone_else_said(
+    prompts: PromptLibrary,
+) -> None:
+    passages = [
+        seed_passage("003", "said Lami Kim", score=0.9),
+        seed_passage("003", "Antony Blinken said Tuesday", score=0.8),
+    ]
+    professor = (
+        "The agreement could lay the groundwork for arms trade and also facilitate their "
+        "anti-West coalition, said Lami Kim [1]."
+    )
+    blinken = "Antony Blinken said Russia was trying in desperation to strengthen relations [2]."
+    answerer = AbstractiveAnswerer(FakeListChatModel(responses=[f"{professor} {blinken}"]), prompts)
+    answer = answerer.answer(
+        "What did Blinken say?", passages, fallback=lambda: extractive_stand_in("q")
+    )
+    assert answer.mode == "llm"
+    assert [s.text for s in answer.sentences] == [blinken.replace(" [2]", "")]
+    # The same professor's words do answer a question about her, or about the agreement.
+    assert not off_question("What did Lami Kim say?", professor)
+    assert not off_question("What could the agreement lead to?", professor)
+    assert off_question("What did Gordon Brown announce?", "Labour froze fuel duty.")
+    assert not off_question("What did Gordon Brown announce?", "The chancellor froze fuel duty.")

@@ -20,9 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from langchain_core.messages import HumanMessage
 
 from retrieval.llm.answerer import UNVERIFIED_NOTICE, AbstractiveAnswerer
 from retrieval.llm.chat import build_chat_model, reply_budget
+from retrieval.llm.generation import Budget, chunk_text, invoke_text, stream_text
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Answer, Turn
 from retrieval.settings import PROJECT_ROOT, Settings
@@ -169,3 +171,63 @@ def test_rewrite_with_a_real_model_returns_one_line(llama_url: str) -> None:
     history = [Turn(question="Is Russia arming North Korea?", answer="Reportedly [1].")]
     rewritten = answerer.rewrite("what about China?", history)
     assert rewritten.strip() and "\n" not in rewritten
+
+
+def _settings(base_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "openai_base_url": base_url,
+        "newsbot_llm_model": "smollm2",
+        "newsbot_llm_context_tokens": 2048,
+        "newsbot_llm_max_answer_tokens": 200,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+
+
+LONG_STORY = [HumanMessage("Write a very long story about a cat, with many chapters.")]
+
+
+def test_the_answer_cap_reaches_the_server(llama_url: str) -> None:
+    """llama-cpp-python ignores max_completion_tokens (LangChain's field): the cap must arrive as
+    max_tokens, and the server then stops there."""
+    settings = _settings(llama_url, newsbot_llm_max_answer_tokens=20)
+    chat = build_chat_model(settings)
+    assert chat is not None
+    chunks = [c for c in chat.stream(LONG_STORY) if chunk_text(c.content)]
+    assert 0 < len(chunks) <= 20 + 2
+
+
+def test_an_abandoned_reply_stops_the_server_generating(llama_url: str) -> None:
+    """Cut at a 2 s budget, the long reply's stream is closed; the server then serves the next
+    request at once instead of generating 1,500 tokens for nobody."""
+    settings = _settings(
+        llama_url,
+        newsbot_llm_max_answer_tokens=1500,
+        newsbot_llm_context_tokens=4096,
+        newsbot_llm_answer_budget=2.0,
+    )
+    chat = build_chat_model(settings)
+    assert chat is not None
+    started = time.monotonic()
+    text = invoke_text(chat, LONG_STORY, budget=reply_budget(settings), retries=0)
+    assert text and time.monotonic() - started < 2.0 + 5.0
+    time.sleep(0.5)  # the worker closes the stream at its next chunk
+    quick = build_chat_model(_settings(llama_url, newsbot_llm_max_answer_tokens=16))
+    assert quick is not None
+    asked = time.monotonic()
+    reply = invoke_text(quick, [HumanMessage("Say hello.")], budget=Budget(), retries=0)
+    assert reply and time.monotonic() - asked < 10.0
+
+
+def test_a_slow_prompt_read_within_the_first_token_deadline_is_answered(llama_url: str) -> None:
+    """A 1,500-token prompt takes the CPU server seconds to read before its first token; the gap
+    allowed between tokens (2 s) is shorter than that and must not apply to the first one."""
+    settings = _settings(llama_url, newsbot_llm_timeout=2.0, newsbot_llm_first_token_timeout=90.0)
+    chat = build_chat_model(settings)
+    assert chat is not None
+    padding = " ".join(p.chunk.text for p in seed_passages()) * 3
+    messages = [HumanMessage(f"{padding}\n\nIn one sentence: what did North Korea send?")]
+    started = time.monotonic()
+    text = next(iter(stream_text(chat, messages, budget=reply_budget(settings), retries=0)))
+    print(f"\nfirst token after {time.monotonic() - started:.1f} s", file=sys.stderr)
+    assert text
