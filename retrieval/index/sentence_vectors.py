@@ -19,6 +19,8 @@ and stores nothing).
 from __future__ import annotations
 
 import base64
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +35,7 @@ from retrieval.sentences import Sentence, plain_text, split_sentences
 _PLACEHOLDER = [
     1.0
 ]  # the record's embedding: never searched, one number keeps Chroma's index small
+CACHED_CHUNKS = 4096  # chunks whose sentences a process keeps (about 20 MB); ids are content hashes
 _LEGACY = "{}-sentences"  # one 384-d record per sentence, in the vector index (dropped when seen)
 
 
@@ -66,6 +69,11 @@ class SentenceVectors:
             embedding_function=None,
         )
         self._legacy: str | None = _LEGACY.format(collection)
+        # A chunk id is a hash of the chunk's document, place and text, so its sentences never
+        # change: kept here, a question on a topic asked before costs no read (through a
+        # ``chroma run`` server, one round trip of the three a question makes).
+        self._cache: OrderedDict[str, list[StoredSentence]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def add(self, chunks: Sequence[Chunk]) -> None:
         """Split and embed the chunks' sentences (one embedding batch), replacing older ones."""
@@ -93,14 +101,31 @@ class SentenceVectors:
         wanted = {chunk.chunk_id: chunk for chunk in chunks}
         if not wanted:
             return {}
-        found = self._read(wanted)
-        missing = [chunk for chunk_id, chunk in wanted.items() if chunk_id not in found]
+        found = self._cached(wanted)
+        unknown = {i: c for i, c in wanted.items() if i not in found}
+        if unknown:
+            found.update(self._read(unknown))
+        missing = [chunk for chunk_id, chunk in unknown.items() if chunk_id not in found]
         if missing and self._may_store():
             self.add(missing)
             found.update(self._read({c.chunk_id: c for c in missing}))
         elif missing:
             found.update(self._embedded(missing))
+        self._remember({i: found[i] for i in unknown if i in found})
         return found
+
+    def _cached(self, wanted: Mapping[str, Chunk]) -> dict[str, list[StoredSentence]]:
+        with self._cache_lock:
+            hits = {i: self._cache[i] for i in wanted if i in self._cache}
+            for chunk_id in hits:
+                self._cache.move_to_end(chunk_id)
+        return hits
+
+    def _remember(self, read: Mapping[str, list[StoredSentence]]) -> None:
+        with self._cache_lock:
+            self._cache.update(read)
+            while len(self._cache) > CACHED_CHUNKS:
+                self._cache.popitem(last=False)
 
     def _embedded(self, chunks: Sequence[Chunk]) -> dict[str, list[StoredSentence]]:
         """Each chunk's non-blank sentences with their vectors, embedded in one batch."""

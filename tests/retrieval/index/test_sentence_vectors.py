@@ -99,3 +99,25 @@ def test_a_reader_that_does_not_hold_the_lock_computes_missing_sentences_but_sto
             assert chunk.text[sentence.start : sentence.end] == sentence.text
             assert abs(float(np.linalg.norm(sentence.vector)) - 1.0) < 1e-3
     assert _read(reader, chunks) == {}  # nothing written
+
+
+def test_sentences_read_once_are_kept_by_the_process(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    """Chunk ids hash their text, so what was read stays true: asked again, no read is made (the
+    records are gone from Chroma, and the reader may not store any)."""
+    writer = make_engine(newsbot_store=tmp_path / "shared")
+    writer.ingest_paths([SEEDS])
+    chunks = writer.store.chunks()[:3]
+    reader = make_engine(newsbot_store=tmp_path / "shared")
+    first = reader.store.sentences(chunks)
+    writer.store._sentences.delete({"doc_id": {"$in": [c.doc_id for c in chunks]}})
+    again = reader.store.sentences(chunks)
+    fresh = reader.store._sentences._embedded(chunks)
+    chunk = chunks[0].chunk_id
+    assert [s.vector.tolist() for s in again[chunk]] == [s.vector.tolist() for s in first[chunk]]
+    # Read from the store (float16), not computed again (float32): the cache answered.
+    assert any(
+        not np.array_equal(kept.vector, new.vector)
+        for kept, new in zip(again[chunk], fresh[chunk], strict=True)
+    )
