@@ -15,6 +15,7 @@ from retrieval.answer.followups import heuristic_rewrite, render_history
 from retrieval.interfaces import Embedder
 from retrieval.llm.context import TokenCounter, build_context, estimate_tokens
 from retrieval.llm.generation import Budget, ModelUnavailable, invoke_text, stream_text
+from retrieval.llm.guard import keeps_the_answer
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.llm.support import SupportScorer
 from retrieval.llm.verify import verify
@@ -31,6 +32,10 @@ UNAVAILABLE_NOTICE = (
 UNVERIFIED_NOTICE = (
     "The language model's answer could not be checked against the sources, so this answer "
     "quotes them directly."
+)
+OMITTED_NOTICE = (
+    "The language model's answer left out what the sources state, so this answer quotes them "
+    "directly."
 )
 ABSTAIN_TEXT = "The documents don't cover that."
 _MAX_REWRITE_CHARS = 500
@@ -134,6 +139,17 @@ class AbstractiveAnswerer:
             )
             yield self._fallback(
                 fallback, UNVERIFIED_NOTICE, "no sentence of the model's reply was supported"
+            )
+            return
+        offline = fallback()
+        if not keeps_the_answer(checked.text, offline, question):
+            log.warning(
+                "the model's answer left out what the sources state; answering extractively"
+            )
+            yield self._fallback(
+                lambda: offline,
+                OMITTED_NOTICE,
+                "the model's answer left out what the sources state",
             )
             return
         if checked.recited or checked.dropped or checked.removed_citations:

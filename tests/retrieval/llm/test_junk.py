@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from retrieval.llm.answerer import UNVERIFIED_NOTICE, AbstractiveAnswerer
+from retrieval.llm.answerer import OMITTED_NOTICE, UNVERIFIED_NOTICE, AbstractiveAnswerer
 from retrieval.llm.junk import junk_reason, off_question
 from retrieval.llm.prompts import PromptLibrary
-from retrieval.models import Answer, Passage
+from retrieval.models import Answer, AnswerSentence, Passage
 from retrieval.settings import PROJECT_ROOT
 from tests.retrieval.llm.testkit import extractive_stand_in, seed_passage, seed_passages
 
@@ -143,3 +143,30 @@ def test_a_third_party_quotation_does_not_answer_what_someone_else_said(
     assert not off_question("What could the agreement lead to?", professor)
     assert off_question("What did Gordon Brown announce?", "Labour froze fuel duty.")
     assert not off_question("What did Gordon Brown announce?", "The chancellor froze fuel duty.")
+
+
+def test_a_written_answer_that_leaves_out_the_extractive_answer_falls_back(
+    prompts: PromptLibrary, passages: list[Passage]
+) -> None:
+    """Verified is not enough: the model must keep what the offline answer states."""
+    stated = "Putin offered to assist North Korea in developing satellites."
+    offline = Answer(
+        question="Will Russia help North Korea with satellites?",
+        text=f"{stated} [1]",
+        abstained=False,
+        sentences=(AnswerSentence(stated, (1,)),),
+    )
+    beside = (
+        "Putin's praise of the strengthening cooperation between Russia and North Korea "
+        "highlights the growing alignment between the two nations [2]."
+    )
+    for reply, mode in [(beside, "llm_fallback"), (f"{beside} {stated[:-1]} [2].", "llm")]:
+        answerer = AbstractiveAnswerer(FakeListChatModel(responses=[reply]), prompts)
+        answer = answerer.answer(offline.question, passages, fallback=lambda: offline)
+        assert answer.mode == mode, reply
+    assert answer.mode == "llm"
+    fell_back = AbstractiveAnswerer(FakeListChatModel(responses=[beside]), prompts).answer(
+        offline.question, passages, fallback=lambda: offline
+    )
+    assert fell_back.text == offline.text and fell_back.notices == (OMITTED_NOTICE,)
+    assert fell_back.fallback_reason == "the model's answer left out what the sources state"
