@@ -23,7 +23,6 @@ from tests.retrieval.llm.testkit import (
     ServerScript,
     extractive_stand_in,
     free_port,
-    seed_passages,
 )
 
 TIMEOUT = 1.5
@@ -51,11 +50,6 @@ def answerer_for(settings: Settings) -> AbstractiveAnswerer:
         budget=reply_budget(settings),
         retries=settings.newsbot_llm_retries,
     )
-
-
-@pytest.fixture(scope="module")
-def passages() -> list[Passage]:
-    return seed_passages()
 
 
 def timed_answer(answerer: AbstractiveAnswerer, passages: list[Passage]) -> tuple[Answer, float]:

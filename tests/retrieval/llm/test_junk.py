@@ -10,21 +10,10 @@ from retrieval.llm.answerer import OMITTED_NOTICE, UNVERIFIED_NOTICE, Abstractiv
 from retrieval.llm.junk import junk_reason, off_question
 from retrieval.llm.prompts import PromptLibrary
 from retrieval.models import Answer, AnswerSentence, Passage
-from retrieval.settings import PROJECT_ROOT
 from tests.retrieval.llm.testkit import extractive_stand_in, seed_passage, seed_passages
 
 GOOD = "North Korea has shipped thousands of rail cargo containers of weapons to Russia [3]."
 GOOD_TEXT = "North Korea has shipped thousands of rail cargo containers of weapons to Russia."
-
-
-@pytest.fixture(scope="module")
-def prompts() -> PromptLibrary:
-    return PromptLibrary(PROJECT_ROOT / "prompts")
-
-
-@pytest.fixture(scope="module")
-def passages() -> list[Passage]:
-    return seed_passages()
 
 
 def answer_with(reply: str, prompts: PromptLibrary, passages: list[Passage]) -> Answer:
