@@ -148,7 +148,7 @@ def main() -> None:
     require_corpus()
     workdir = Path(tempfile.mkdtemp(prefix="newsbot-llm-vs-offline-"))
     questions = load_questions()[: args.bbc_limit]
-    wanted = {q["source"] for q in questions}
+    wanted = {q["source"] for q in questions if q.get("source")}
     records = [r for i, r in enumerate(bbc_records()) if r["source"] in wanted or i % 10 == 0]
     corpus = workdir / "bbc.jsonl"
     write_jsonl(iter(records), corpus)
