@@ -17,8 +17,11 @@ from retrieval.answer.constraints import unmatched_names
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 # The model about itself, its reader or its task; quotations are removed before this is asked.
+# "Passage" alone is news too (a bill's passage): only the prompt's passages count.
 _META = re.compile(
-    r"\b(?:passages?|excerpts?|I|I'm|I’m|I've|I’ve|me|my|you|your|let's|as an AI|the prompt|"
+    r"<\s*/?\s*passage|\bpassages?\s*\[?\d|\bthe (?:provided |given )?passages\b|"
+    r"\b(?:in|from|by|to) (?:the |this |that )?(?:provided |given )?passage\b|"
+    r"\b(?:I|I'm|I’m|I've|I’ve|me|my|you|your|let's|as an AI|the prompt|"
     r"(?:the provided|this|these) (?:text|context|question|prompt)s?)\b",
     re.IGNORECASE,
 )

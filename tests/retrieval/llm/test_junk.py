@@ -107,6 +107,8 @@ def test_junk_reason_names_what_it_found() -> None:
     quoted = "The official said “reported transfer of artillery” was real."
     assert junk_reason(quoted, [], sources) is None  # a first person inside quotes is the source's
     assert junk_reason("World leaders met in the context of the war.", [], sources) is None
+    assert junk_reason("The bill's passage through parliament was swift.", [], sources) is None
+    assert junk_reason("Excerpts from the speech were aired on Tuesday.", [], sources) is None
 
 
 def test_a_third_party_quotation_does_not_answer_what_someone_else_said(
