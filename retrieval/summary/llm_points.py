@@ -110,7 +110,9 @@ def llm_points(
     points: list[Draft] = []
     caveats: list[Draft] = []
     for label, line in lines:
-        sentences = [s.text for s in split_draft(line) if s.text in kept][:2]  # a point: 1-2
+        # Split as verify split it (bare numbers read as citations), so the texts match.
+        split = split_draft(line, sources=len(numbered))
+        sentences = [s.text for s in split if s.text in kept][:2]  # a point: 1-2
         if not sentences:
             continue
         chunks = list(dict.fromkeys(c for s in sentences for c in kept[s]))

@@ -24,7 +24,7 @@ from retrieval.index.embeddings import WordLlamaEmbedder
 from retrieval.models import NoteKind, SummaryKind, SummaryRequest
 from retrieval.settings import Settings
 from retrieval.summary import Summariser
-from retrieval.summary.llm_points import renumber
+from retrieval.summary.llm_points import LLMPoints, llm_points, renumber
 from retrieval.summary.quotable import quotable_split
 
 _PASSAGE = re.compile(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', re.DOTALL)
@@ -150,3 +150,26 @@ def test_a_failing_model_falls_back_to_extractive_points_and_says_so(
     quoted = {s for c in seed_engine.store.chunks(None) for s in quotable_split(c.text)}
     for point in summary.points:  # extractive: sentences of the sources, not written ones
         assert set(quotable_split(point.text)) <= quoted
+
+
+class _OneLine:
+    """A ``SummaryLLM`` that maps to one point ending in a bare passage number, as SmolLM2 writes."""
+
+    def map(self, topic: str, passages: Any) -> list[str]:
+        return [f"- {RULES[2][1][:-1]} 1."]
+
+    def reduce(self, topic: str, points: Any) -> str:
+        raise AssertionError("one mapped point needs no reduce")
+
+
+def test_a_point_cited_with_a_bare_number_is_kept(wordllama: WordLlamaEmbedder) -> None:
+    from retrieval.llm.support import SupportScorer
+    from tests.retrieval.llm.testkit import seed_passage
+
+    chunk = seed_passage("004", "rail cargo containers").chunk
+    written = llm_points(
+        _OneLine(), "weapons", [chunk], scorer=SupportScorer(), embedder=wordllama,
+        assessor=None, max_points=3, min_points=1,
+    )  # fmt: skip
+    assert isinstance(written, LLMPoints)
+    assert [p.text for p in written.points] == [RULES[2][1]]
