@@ -81,7 +81,7 @@ class Postings:
         )
 
     @classmethod
-    def build(cls, rows: Iterable[Sequence[str]]) -> Postings:
+    def build(cls, rows: Iterable[Iterable[str]]) -> Postings:
         return cls.empty().added(rows).compacted()[0]
 
     @property
@@ -98,8 +98,12 @@ class Postings:
         mean = float(live.mean()) if len(live) else 0.0
         return (K1 * (1 - B + B * self.lengths / (mean or 1.0))).astype(np.float32)
 
-    def added(self, rows: Iterable[Sequence[str]]) -> Postings:
-        """These rows appended, numbered from :attr:`rows` on."""
+    def added(self, rows: Iterable[Iterable[str]]) -> Postings:
+        """These rows appended, numbered from :attr:`rows` on.
+
+        A row's words may be a generator: a whole document of 16 MB is millions of words, and
+        only their ids and counts are kept.
+        """
         vocab = dict(self.vocab)
         terms: list[np.ndarray] = []
         numbers: list[np.ndarray] = []
@@ -107,14 +111,12 @@ class Postings:
         lengths: list[int] = []
         row = self.rows
         for words in rows:
-            ids = np.fromiter(
-                (vocab.setdefault(w, len(vocab)) for w in words), np.int64, len(words)
-            )
+            ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), np.int64)
             unique, tf = np.unique(ids, return_counts=True)
             terms.append(unique)
             numbers.append(np.full(len(unique), row, np.int32))
             counts.append(tf)
-            lengths.append(len(words))
+            lengths.append(len(ids))
             row += 1
         if row == self.rows:
             return self
@@ -139,7 +141,7 @@ class Postings:
             tail,
         )
 
-    def retired(self, rows: Sequence[int], words: Sequence[Sequence[str]]) -> Postings:
+    def retired(self, rows: Sequence[int], words: Sequence[Iterable[str]]) -> Postings:
         """These rows dropped from the scores; ``words`` are each row's terms, as it was added."""
         alive = self.alive.copy()
         df = self.df.copy()

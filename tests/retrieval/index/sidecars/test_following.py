@@ -183,3 +183,19 @@ def test_documents_written_before_a_write_was_cut_off_reach_other_readers(
     assert stored  # the first slice is in Chroma, and the change was never completed
     seen = {c.source for c, _ in reader.lexical("report figures season", k=10_000)}
     assert stored <= seen
+
+
+def test_a_long_document_is_tokenised_in_pieces_to_the_same_terms(tmp_path: Path) -> None:
+    """A 16 MB document's words are not held in one list while its postings are built; cut at
+    whitespace, the pieces give exactly the terms of the whole."""
+    from retrieval.index.sidecars.lexical import _PIECE, LexicalIndex
+
+    rng = random.Random(3)
+    words = [rng.choice(TOPICS) + rng.choice(["", "s", "ing"]) for _ in range(60_000)]
+    text = " ".join(words)
+    assert len(text) > 3 * _PIECE
+    (doc,) = load_bytes("long.txt", f"Long headline\n\n{text}\n".encode(), origin="long.txt")
+    index = LexicalIndex(tmp_path / "lexical")
+    index.build(chunk_document(doc, size=2000, overlap=200), revision=1)
+    whole = index.analyzer.terms(f"{doc.title}\n{index.document_text(doc.doc_id)}")
+    assert list(index._document_terms(doc.doc_id)) == whole
