@@ -121,9 +121,7 @@ def test_a_first_token_past_its_deadline_falls_back_and_says_why() -> None:
     assert answer.fallback_reason == "model unavailable: no reply within 1 s"
 
 
-def test_the_prompt_is_trimmed_to_what_the_server_reads_before_the_deadline(
-    tmp_path: Any,
-) -> None:
+def test_the_prompt_is_trimmed_to_what_the_server_reads_before_the_deadline() -> None:
     prompts = PromptLibrary(settings_for(None).newsbot_prompts)
     chat = build_chat_model(settings_for("http://127.0.0.1:9/v1"))
     assert chat is not None
