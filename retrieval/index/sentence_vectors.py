@@ -32,9 +32,6 @@ from retrieval.interfaces import Embedder
 from retrieval.models import Chunk
 from retrieval.sentences import Sentence, plain_text, split_sentences
 
-_PLACEHOLDER = [
-    1.0
-]  # the record's embedding: never searched, one number keeps Chroma's index small
 CACHED_CHUNKS = 4096  # chunks whose sentences a process keeps (about 20 MB); ids are content hashes
 _LEGACY = "{}-sentences"  # one 384-d record per sentence, in the vector index (dropped when seen)
 
