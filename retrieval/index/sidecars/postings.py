@@ -24,6 +24,7 @@ import orjson
 
 K1 = 1.5
 B = 0.75
+_GATHER = 1024  # rows whose arrays are joined into one while rows are added
 _TAIL_FLOOR = 4096  # rows; below this base size the tail may reach a quarter of it anyway
 
 
@@ -47,10 +48,38 @@ class Segment:
         order = np.argsort(terms, kind="stable")
         ptr = np.zeros(n_terms + 1, np.int64)
         np.cumsum(np.bincount(terms, minlength=n_terms), out=ptr[1:])
-        return cls(ptr, rows[order].astype(np.int32), tf[order].astype(np.float32))
+        return cls(ptr, rows[order].astype(np.int32, copy=False), tf[order].astype(np.float32))
+
+    def padded(self, n_terms: int) -> np.ndarray:
+        """``ptr`` covering ``n_terms`` terms (the vocabulary grew since this segment was made)."""
+        missing = n_terms + 1 - len(self.ptr)
+        return (
+            self.ptr if missing <= 0 else np.concatenate([self.ptr, np.full(missing, self.ptr[-1])])
+        )
+
+    def merged(self, later: Segment, n_terms: int) -> Segment:
+        """This segment and ``later``, whose rows all come after this one's, as one.
+
+        Each entry goes straight to its place (a term's rows from here, then from ``later``):
+        sorting every entry again held several copies of a large index at once, a hundred MB and
+        more while a 16 MB document was written.
+        """
+        if len(self.rows) == 0:
+            return Segment(later.padded(n_terms), later.rows, later.tf)
+        first, second = self.padded(n_terms), later.padded(n_terms)
+        rows = np.empty(len(self.rows) + len(later.rows), np.int32)
+        tf = np.empty(len(rows), np.float32)
+        # An entry i of term t lands at i + (entries of t's predecessors in the other segment).
+        for part, own, other in ((self, first, second[:-1]), (later, second, first[1:])):
+            dest = np.repeat(other, np.diff(own))
+            dest += np.arange(len(part.rows), dtype=np.int64)
+            rows[dest] = part.rows
+            tf[dest] = part.tf
+            del dest
+        return Segment(first + second, rows, tf)
 
     def triples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        terms = np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int64), np.diff(self.ptr))
+        terms = np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int32), np.diff(self.ptr))
         return terms, self.rows, self.tf
 
     def postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
@@ -106,31 +135,33 @@ class Postings:
         """
         vocab = dict(self.vocab)
         terms: list[np.ndarray] = []
-        numbers: list[np.ndarray] = []
         counts: list[np.ndarray] = []
         lengths: list[int] = []
-        row = self.rows
+        sizes: list[int] = []
+        gathered: list[tuple[np.ndarray, np.ndarray]] = []
         for words in rows:
-            ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), np.int64)
+            ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), np.int32)
             unique, tf = np.unique(ids, return_counts=True)
             terms.append(unique)
-            numbers.append(np.full(len(unique), row, np.int32))
-            counts.append(tf)
+            counts.append(tf.astype(np.float32))
             lengths.append(len(ids))
-            row += 1
-        if row == self.rows:
+            sizes.append(len(unique))
+            if len(terms) == _GATHER:  # two small arrays per row cost more than their contents
+                gathered.append((np.concatenate(terms), np.concatenate(counts)))
+                terms, counts = [], []
+        if not lengths:
             return self
-        new_terms = np.concatenate(terms)
+        if terms:
+            gathered.append((np.concatenate(terms), np.concatenate(counts)))
+        new_terms = np.concatenate([t for t, _ in gathered])
+        counts = [c for _, c in gathered]
+        del terms, gathered
+        numbers = np.repeat(np.arange(self.rows, self.rows + len(lengths), dtype=np.int32), sizes)
         df = np.zeros(len(vocab), np.int64)
         df[: len(self.df)] = self.df
         df += np.bincount(new_terms, minlength=len(vocab))
-        old_terms, old_rows, old_tf = self.tail.triples()
-        tail = Segment.from_triples(
-            np.concatenate([old_terms, new_terms]),
-            np.concatenate([old_rows, *numbers]),
-            np.concatenate([old_tf, *counts]).astype(np.float32),
-            len(vocab),
-        )
+        fresh = Segment.from_triples(new_terms, numbers, np.concatenate(counts), len(vocab))
+        del new_terms, numbers, counts
         return Postings(
             vocab,
             df,
@@ -138,7 +169,7 @@ class Postings:
             np.concatenate([self.alive, np.ones(len(lengths), bool)]),
             self.base,
             self.base_rows,
-            tail,
+            self.tail.merged(fresh, len(vocab)),
         )
 
     def retired(self, rows: Sequence[int], words: Sequence[Iterable[str]]) -> Postings:
@@ -161,6 +192,15 @@ class Postings:
     def compacted(self) -> tuple[Postings, np.ndarray]:
         """Live rows only, all in the base, and which old row each new row was."""
         keep = np.flatnonzero(self.alive)
+        if len(keep) == self.rows:  # nothing retired: the tail joins the base as it is
+            base = self.base.merged(self.tail, len(self.vocab))
+            return (
+                Postings(
+                    self.vocab, self.df, self.lengths, self.alive, base, self.rows,
+                    Segment.empty(),
+                ),
+                keep,
+            )  # fmt: skip
         number = np.full(self.rows, -1, np.int64)
         number[keep] = np.arange(len(keep))
         parts = [self.base.triples(), self.tail.triples()]
