@@ -17,14 +17,17 @@ from typing import Annotated, NoReturn
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.live import Live
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
 from bot.check_lines import run_check
 from bot.settings import BotSettings, configuration_error
-from bot.terminal import print_documents, render_answer, render_summary, shown
+from bot.terminal import (
+    print_documents,
+    render_summary,
+    shown,
+    stream_to_terminal,
+)
 from bot.wiring import build_engine, build_engines
 from retrieval.contract import (
     answer_to_json,
@@ -32,9 +35,9 @@ from retrieval.contract import (
     refusal_to_json,
     summary_to_json,
 )
-from retrieval.errors import DocumentError, NewsbotError, QuestionError, StoreError
+from retrieval.errors import DocumentError, FetchError, NewsbotError, QuestionError, StoreError
 from retrieval.interfaces import EngineAPI
-from retrieval.models import SearchFilters, SummaryKind, SummaryRequest
+from retrieval.models import IngestReport, SearchFilters, SummaryKind, SummaryRequest
 
 app = typer.Typer(
     help="newsbot: sourced, claim-checked answers about a collection of news documents.",
@@ -102,14 +105,16 @@ def main_options(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    targets: Annotated[
+        list[str], typer.Argument(help="Files, folders or http(s) addresses of web pages.")
+    ],
     prune: Annotated[
         bool, typer.Option("--prune", help="Also remove documents whose files are gone.")
     ] = False,
     store: StoreOption = None,
     server: ServerOption = None,
 ) -> None:
-    """Ingest .txt, .md, .html/.htm (also .gz) and .jsonl files into the store."""
+    """Ingest .txt, .md, .html/.htm (also .gz) and .jsonl files, and web pages, into the store."""
     err = Console(stderr=True)
     engine = _engine(_settings(store), server)
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -119,8 +124,12 @@ def ingest(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+        urls = [t for t in targets if t.lower().startswith(("http://", "https://"))]
+        paths = [Path(t) for t in targets if t not in urls]
         try:
             report = engine.ingest_paths(paths, prune=prune, progress=progress)
+            for url in urls:
+                report += _fetched(engine, url)
         except NewsbotError as exc:  # the store is another process's to write, or is down
             _fail(str(exc), 1)
     for name, reason in report.skipped:
@@ -136,6 +145,14 @@ def ingest(
         why = "every path was skipped" if report.skipped else "no supported files were found"
         err.print(f"[bold red]error:[/] nothing was ingested: {why}", highlight=False)
         raise typer.Exit(1)
+
+
+def _fetched(engine: EngineAPI, url: str) -> IngestReport:
+    """One web page ingested; a page that cannot be fetched is skipped with the reason."""
+    try:
+        return engine.ingest_url(url)
+    except FetchError as exc:
+        return IngestReport(documents=0, skipped=((url, str(exc)),))
 
 
 @app.command()
@@ -169,7 +186,7 @@ def ask(
                 sys.stdout.write(json.dumps(answer_to_json(answer), ensure_ascii=False) + "\n")
                 sys.stdout.flush()
             else:
-                _stream_to_terminal(engine, text, filters, out)
+                stream_to_terminal(engine, text, filters, out)
         except (QuestionError, StoreError) as exc:  # this question fails; the batch goes on
             failed = True
             if as_json:
@@ -190,16 +207,6 @@ def _read_questions(question: str) -> Iterator[str]:
     for line in sys.stdin:
         if line.strip():
             yield line.rstrip("\n")
-
-
-def _stream_to_terminal(
-    engine: EngineAPI, question: str, filters: SearchFilters, out: Console
-) -> None:
-    stream = engine.stream(question, filters=filters)
-    with Live(Text(""), console=out, transient=True, auto_refresh=False) as live:
-        for draft in stream:
-            live.update(Text(draft + " …", style="dim"), refresh=True)
-    out.print(render_answer(stream.answer()))
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console, Group, RenderableType
+from rich.live import Live
 from rich.markup import escape
 from rich.text import Text
 
@@ -18,7 +19,16 @@ from bot.present import (
 )
 from retrieval.answer.citations import by_source
 from retrieval.factcheck import CheckedSentence
-from retrieval.models import Answer, Citation, DocumentInfo, NoteKind, PassageKind, Summary
+from retrieval.interfaces import EngineAPI
+from retrieval.models import (
+    Answer,
+    Citation,
+    DocumentInfo,
+    NoteKind,
+    PassageKind,
+    SearchFilters,
+    Summary,
+)
 from retrieval.safety import strip_controls
 
 NOTE_STYLES = {
@@ -147,3 +157,14 @@ def print_documents(docs: Sequence[DocumentInfo], out: Console, err: Console) ->
     err.print(f"{len(docs)} documents", highlight=False)
     if docs and all(d.date is None for d in docs):
         err.print(UNDATED_COLLECTION, highlight=False)
+
+
+def stream_to_terminal(
+    engine: EngineAPI, question: str, filters: SearchFilters, out: Console
+) -> None:
+    """The answer as it is written (dim, replaced in place), then the finished answer."""
+    stream = engine.stream(question, filters=filters)
+    with Live(Text(""), console=out, transient=True, auto_refresh=False) as live:
+        for draft in stream:
+            live.update(Text(draft + " …", style="dim"), refresh=True)
+    out.print(render_answer(stream.answer()))

@@ -38,6 +38,9 @@ from retrieval.ingest.pipeline import Ingestor
 from retrieval.interfaces import Embedder, Rewriter, StreamingAnswerer
 from retrieval.settings import Settings
 from retrieval.summary.summariser import Summariser
+from retrieval.web.addresses import AddressPolicy
+from retrieval.web.fetch import Fetcher, FetchLimits
+from retrieval.web.pages import WebPages
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -189,6 +192,15 @@ def engine_on(
             parts.assessor,
             embedder=parts.claim_vectors,
             paraphrase=calibration_for(parts.claim_vectors.name).paraphrase,
+        ),
+        web=WebPages(
+            Fetcher(
+                AddressPolicy(settings.newsbot_fetch_allow.split(",")),
+                FetchLimits(
+                    max_bytes=settings.newsbot_fetch_max_bytes,
+                    timeout=settings.newsbot_fetch_timeout,
+                ),
+            )
         ),
         default_documents=default_documents,
         uploads_dir=uploads_dir,

@@ -33,6 +33,7 @@ from retrieval.models import (
 )
 from retrieval.stream import AnswerStream
 from retrieval.uploads import check_upload, check_upload_bytes
+from retrieval.web.pages import WebPages
 
 Notify = Callable[[str], None]
 
@@ -55,6 +56,7 @@ class Engine:
         rewriter: Rewriter | None = None,
         summariser: SummaryMaker | None = None,
         checker: ClaimChecker | None = None,
+        web: WebPages | None = None,
         default_documents: Path | None = None,
         uploads_dir: Path | None = None,
         top_k: int = 8,
@@ -70,6 +72,7 @@ class Engine:
         self._rewriter = rewriter
         self._summariser = summariser
         self._checker = checker
+        self._web = web
         self._default_documents = default_documents
         self._uploads = uploads_dir
         self._top_k = top_k
@@ -269,6 +272,17 @@ class Engine:
             report = self._ingestor.ingest_file_bytes(safe, data, origin=str(target.resolve()))
             target.write_bytes(data)  # only once it parsed: a broken upload leaves nothing behind
         self.store.warm()
+        return report
+
+    def ingest_url(self, url: str) -> IngestReport:
+        """Fetch one web page and ingest it under its canonical address; FetchError says why not
+        (not public, too large, down, not a page)."""
+        if self._web is None:
+            raise ConfigurationError("This engine was built without web fetching.")
+        document = self._web.document(url)
+        with store_errors("the page was not stored; add it again"):
+            report = self._ingestor.ingest_documents([document])
+            self.store.warm()
         return report
 
     def find_document(self, name: str, *, removable: bool = False) -> DocumentInfo:

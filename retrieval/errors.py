@@ -45,3 +45,7 @@ class DocumentError(NewsbotError, LookupError):
 
 class ConfigurationError(NewsbotError, ValueError):
     """A setting or bundled resource (such as the prompts folder) is unusable."""
+
+
+class FetchError(NewsbotError, ValueError):
+    """A web address newsbot will not fetch (not public, too large) or could not (down, slow)."""

@@ -141,6 +141,10 @@ class EngineAPI(Protocol):
 
     def ingest_bytes(self, name: str, data: bytes) -> IngestReport: ...
 
+    def ingest_url(self, url: str) -> IngestReport:
+        """Fetch one public web page and ingest it; :class:`FetchError` says why not."""
+        ...
+
     def find_document(self, name: str, *, removable: bool = False) -> DocumentInfo:
         """The one document called ``name``, else :class:`DocumentError` listing candidates.
 

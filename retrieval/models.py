@@ -263,3 +263,15 @@ class IngestReport:
     removed: int = 0  # documents pruned
     skipped: tuple[tuple[str, str], ...] = ()  # (name, reason)
     seconds: float = 0.0
+
+    def __add__(self, other: IngestReport) -> IngestReport:
+        """Both runs as one (files and web pages in one ``newsbot ingest``)."""
+        return IngestReport(
+            documents=self.documents + other.documents,
+            added=self.added + other.added,
+            unchanged=self.unchanged + other.unchanged,
+            chunks=self.chunks + other.chunks,
+            removed=self.removed + other.removed,
+            skipped=self.skipped + other.skipped,
+            seconds=self.seconds + other.seconds,
+        )

@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     # collection is 22.6 MB in one file).
     newsbot_max_ingest_bytes: int = Field(default=32_000_000, ge=1)
 
+    # --- web pages (ingest URL, /sources add url:) ---------------------------------------------
+    newsbot_fetch_max_bytes: int = Field(default=5_000_000, ge=1_000, le=100_000_000)
+    newsbot_fetch_timeout: float = Field(default=15.0, gt=0, le=300)
+    # Hosts or networks fetched although not public (an intranet; the tests' 127.0.0.1), comma
+    # separated. Empty: only public addresses.
+    newsbot_fetch_allow: str = ""
+
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         """Ranges that depend on each other; a setting out of range is named at start-up."""

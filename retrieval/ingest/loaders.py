@@ -43,7 +43,7 @@ class LoadError(Exception):
     """A file that cannot be loaded; the message names the file and the reason."""
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """A reason without a name; ``parse_bytes`` adds the file name when it becomes a LoadError."""
 
 
@@ -54,7 +54,7 @@ class LoadResult:
 
 
 @dataclass(frozen=True)
-class _Raw:
+class Raw:
     """A document's text and metadata as the format gave them, before cleaning."""
 
     text: str
@@ -187,13 +187,13 @@ def parse_bytes(name: str, data: bytes, *, origin: str) -> LoadResult:
             data = gunzip(data)
             suffix = suffix[: -len(".gz")]
             if not data.strip():
-                raise _Refused("empty")
+                raise Refused("empty")
         if suffix == ".jsonl":
             result = _load_jsonl(name, decode_text(data), origin)
         else:
-            document = _build(_read_single(name, suffix, data, origin))
+            document = build_document(read_raw(name, suffix, data, origin))
             result = LoadResult([document], [])
-    except (NotText, _Refused) as error:
+    except (NotText, Refused) as error:
         raise LoadError(f"{name}: {error}") from error
     if not result.documents:
         reason = "no loadable lines" if suffix == ".jsonl" else "empty"
@@ -207,10 +207,10 @@ def _reason(error: LoadError, name: str) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
-def _read_single(name: str, suffix: str, data: bytes, origin: str) -> _Raw:
+def read_raw(name: str, suffix: str, data: bytes, origin: str) -> Raw:
     if suffix in (".html", ".htm"):
         article = extract_article(decode_html(data))
-        return _Raw(
+        return Raw(
             text=article.text,
             source=name,
             origin=origin,
@@ -220,14 +220,14 @@ def _read_single(name: str, suffix: str, data: bytes, origin: str) -> _Raw:
         )
     text = decode_text(data)
     if not text.strip():
-        raise _Refused("empty")
+        raise Refused("empty")
     if suffix in (".md", ".markdown"):
         return _markdown(name, text, origin)
     date, body = split_date_prefix(text)
-    return _Raw(text=body, source=name, origin=origin, date=date, headline_first=True)
+    return Raw(text=body, source=name, origin=origin, date=date, headline_first=True)
 
 
-def _markdown(name: str, text: str, origin: str) -> _Raw:
+def _markdown(name: str, text: str, origin: str) -> Raw:
     front = split_front_matter(text)
     date = parse_date(front.fields.get("date"))
     if date is None and front.fields.get("date") not in (None, ""):
@@ -242,7 +242,7 @@ def _markdown(name: str, text: str, origin: str) -> _Raw:
         lines = lines[1:]
     # Heading markers are layout, not words; the heading text itself stays in the body.
     body = "\n".join(line.lstrip("#").strip() if line.startswith("#") else line for line in lines)
-    return _Raw(
+    return Raw(
         text=body,
         source=text_field(front.fields, "source") or name,
         origin=origin,
@@ -271,8 +271,8 @@ def _load_jsonl(name: str, text: str, origin: str) -> LoadResult:
             continue
         try:
             raw = _jsonl_record(record, name, origin, number)
-            documents.append(_build(raw))
-        except _Refused as error:
+            documents.append(build_document(raw))
+        except Refused as error:
             skipped.append((label, str(error)))
             continue
         if raw.date is None and record.get("date") not in (None, ""):
@@ -293,16 +293,16 @@ def _warn_unreadable_dates(name: str, values: Sequence[object]) -> None:
     )
 
 
-def _jsonl_record(record: dict[str, Any], name: str, origin: str, number: int) -> _Raw:
+def _jsonl_record(record: dict[str, Any], name: str, origin: str, number: int) -> Raw:
     body = next(
         (record[key] for key in _JSONL_TEXT_FIELDS if isinstance(record.get(key), str)), None
     )
     if body is None or not body.strip():
-        raise _Refused("no text")
+        raise Refused("no text")
     source = record.get("source")
     url = record.get("url")
     title = record.get("title")
-    return _Raw(
+    return Raw(
         text=body,
         source=source.strip() if isinstance(source, str) and source.strip() else f"{name}#{number}",
         origin=f"{origin}#{number}",
@@ -312,7 +312,7 @@ def _jsonl_record(record: dict[str, Any], name: str, origin: str, number: int) -
     )
 
 
-def _build(raw: _Raw) -> Document:
+def build_document(raw: Raw) -> Document:
     """Clean, title and hash one document."""
     cleaned = strip_boilerplate(normalise(strip_controls(raw.text)))
     lines = list(cleaned.lines)
@@ -324,7 +324,7 @@ def _build(raw: _Raw) -> Document:
         footer_at = None if footer_at is None else max(footer_at - 1, 0)
     text, blocks = build_blocks(lines, footer_at)
     if not text:
-        raise _Refused("no text left after cleaning")
+        raise Refused("no text left after cleaning")
     title = shorten(title, 200) if title else (title_from_text(text) or raw.source)
     return Document(
         doc_id=doc_id_for(raw.origin),

@@ -70,6 +70,18 @@ class Ingestor:
             seconds=time.perf_counter() - began,
         )
 
+    def ingest_documents(self, documents: Sequence[Document]) -> IngestReport:
+        """Ingest documents made elsewhere (a fetched web page)."""
+        began = time.perf_counter()
+        added, unchanged, chunks = self._write(documents, None)
+        return IngestReport(
+            documents=len(documents),
+            added=added,
+            unchanged=unchanged,
+            chunks=chunks,
+            seconds=time.perf_counter() - began,
+        )
+
     def _write(
         self, documents: Sequence[Document], progress: ProgressCallback | None
     ) -> tuple[int, int, int]:
@@ -98,11 +110,13 @@ class Ingestor:
         return added, unchanged, written
 
     def prune(self) -> int:
-        """Remove documents whose source file no longer exists."""
+        """Remove documents whose source file no longer exists (a web page is no file: kept)."""
         gone = [
             doc_id
             for doc_id, (origin, _) in self._store.document_states().items()
-            if origin and not Path(origin.split("#", 1)[0]).exists()
+            if origin
+            and not origin.startswith(("http://", "https://"))
+            and not Path(origin.split("#", 1)[0]).exists()
         ]
         return self._store.delete_documents(gone)
 

@@ -157,6 +157,10 @@ class FakeEngine(EngineAPI):
         self._record("ingest_bytes", name, data)
         return self.ingest_reports.popleft()
 
+    def ingest_url(self, url: str) -> IngestReport:
+        self._record("ingest_url", url)
+        return self.ingest_reports.popleft()
+
     def find_document(self, name: str, *, removable: bool = False) -> DocumentInfo:
         self._record("find_document", name)
         found = [d for d in self._documents if name in (d.source, d.title, d.doc_id)]

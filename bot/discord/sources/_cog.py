@@ -20,6 +20,7 @@ from bot.discord.sources.render import (
     removal_preview,
 )
 from bot.discord.sources.views import remove_view
+from retrieval.errors import UploadError
 from retrieval.uploads import human_size
 
 log = logging.getLogger(__name__)
@@ -56,9 +57,24 @@ class SourcesCog(ModeratorCog):
                 embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
-    @sources.command(name="add", description="Add a text, Markdown or HTML file to the collection")
-    @app_commands.describe(file="A .txt, .md or .html file")
-    async def add(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    @sources.command(name="add", description="Add a file or a web page to the collection")
+    @app_commands.describe(
+        file="A .txt, .md or .html file", url="The address of a public web page (http or https)"
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment | None = None,
+        url: app_commands.Range[str, 1, 2048] | None = None,
+    ) -> None:
+        one_of = "Attach a file or give a web page's address (url:), one of the two."
+        if file is not None and url is not None:
+            raise UploadError(one_of)
+        if url is not None:
+            await self._add_page(interaction, url.strip())
+            return
+        if file is None:
+            raise UploadError(one_of)
         name = PurePath(file.filename).name
         # Refusals (UploadError) reach cog_app_command_error before anything is downloaded.
         self.services.engine_for(interaction.guild_id).check_upload(
@@ -81,6 +97,23 @@ class SourcesCog(ModeratorCog):
         log.info("moderator action result: %s by %s: %s", name, actor(interaction), report)
         await interaction.edit_original_response(
             content=ingest_result_text(name, report), allowed_mentions=NO_MENTIONS
+        )
+
+    async def _add_page(self, interaction: discord.Interaction, url: str) -> None:
+        """Fetch and ingest one page; a refused or failed fetch (FetchError) reaches the error
+        path with its reason."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        log.info("moderator action: /sources add url %s, by %s", url, actor(interaction))
+        await interaction.edit_original_response(
+            content=f"⏳ Fetching {code(url)}…", allowed_mentions=NO_MENTIONS
+        )
+        async with self.services.in_flight.slot():
+            report = await asyncio.to_thread(
+                self.services.engine_for(interaction.guild_id).ingest_url, url
+            )
+        log.info("moderator action result: %s by %s: %s", url, actor(interaction), report)
+        await interaction.edit_original_response(
+            content=ingest_result_text(url, report), allowed_mentions=NO_MENTIONS
         )
 
     @sources.command(name="remove", description="Remove a document from the collection")
