@@ -6,29 +6,35 @@ stderr. The engine is built here from settings, once per invocation.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.check_lines import run_check
-from bot.settings import BotSettings, configuration_error
+from bot.cli_common import (
+    DateOption,
+    JsonOption,
+    ServerOption,
+    StoreOption,
+    engine_for,
+    fail,
+    settings_for,
+)
+from bot.cli_service import run, serve
 from bot.terminal import (
     print_documents,
     render_summary,
     shown,
     stream_to_terminal,
 )
-from bot.wiring import build_engine, build_engines
 from retrieval.contract import (
     answer_to_json,
     document_to_json,
@@ -45,46 +51,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="Store directory (default: NEWSBOT_STORE or .newsbot/store)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-DateOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])]
-
-
-def _settings(store: Path | None) -> BotSettings:
-    try:
-        settings = BotSettings()
-    except ValidationError as exc:
-        _fail(f"invalid configuration: {configuration_error(exc)}")
-    if store is not None:
-        settings = settings.model_copy(update={"newsbot_store": store})
-    return settings
-
-
-ServerOption = Annotated[
-    int | None,
-    typer.Option("--server", help="A Discord server's own collection (by id), not the shared one."),
-]
-
-
-def _engine(settings: BotSettings, server: int | None = None) -> EngineAPI:
-    """The operator's engine, or with ``server`` that Discord server's (as the bot sees it)."""
-    try:
-        if server is None:
-            return build_engine(settings)
-        return build_engines(settings).for_community(server)
-    except NewsbotError as exc:
-        _fail(str(exc))
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(
-        f"[bold red]error:[/] {escape(message)}", highlight=False
-    )
-    raise typer.Exit(code)
 
 
 @app.callback()
@@ -116,7 +82,7 @@ def ingest(
 ) -> None:
     """Ingest .txt, .md, .html/.htm (also .gz) and .jsonl files, and web pages, into the store."""
     err = Console(stderr=True)
-    engine = _engine(_settings(store), server)
+    engine = engine_for(settings_for(store), server)
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("ingest", total=None)
@@ -131,7 +97,7 @@ def ingest(
             for url in urls:
                 report += _fetched(engine, url)
         except NewsbotError as exc:  # the store is another process's to write, or is down
-            _fail(str(exc), 1)
+            fail(str(exc), 1)
     for name, reason in report.skipped:
         err.print(f"[yellow]skipped[/] {shown(name)}: {shown(reason)}", highlight=False)
     err.print(
@@ -168,8 +134,8 @@ def ask(
 ) -> None:
     """Answer a question from the documents, with numbered sources and notes."""
     err = Console(stderr=True)
-    settings = _settings(store)
-    engine = _engine(settings)
+    settings = settings_for(store)
+    engine = engine_for(settings)
     engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
     filters = SearchFilters(
         since=since.date() if since else None,
@@ -195,7 +161,7 @@ def ask(
             else:
                 err.print(f"[yellow]{exc}[/]", highlight=False)
         except NewsbotError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     if failed and question != "-":
         raise typer.Exit(1)
 
@@ -227,10 +193,10 @@ def summary(
     err = Console(stderr=True)
     chosen = [x is not None for x in (topic, document, latest)]
     if sum(chosen) != 1:
-        _fail("give exactly one of: a TOPIC, --document NAME, or --latest DAYS")
+        fail("give exactly one of: a TOPIC, --document NAME, or --latest DAYS")
     if latest is not None and latest < 1:
-        _fail("--latest needs a number of days of at least 1")
-    engine = _engine(_settings(store))
+        fail("--latest needs a number of days of at least 1")
+    engine = engine_for(settings_for(store))
     engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
     kind = SummaryKind.TOPIC if topic else SummaryKind.DOCUMENT if document else SummaryKind.LATEST
     request = SummaryRequest(
@@ -261,12 +227,12 @@ def check(
 ) -> None:
     """Check a pasted text sentence by sentence: fact, hedged or opinion, and what the documents say."""
     err = Console(stderr=True)
-    engine = _engine(_settings(store))
+    engine = engine_for(settings_for(store))
     engine.ensure_documents(notify=lambda message: err.print(message, highlight=False))
     try:
         code = run_check(engine, text, as_json=as_json, out=Console(highlight=False), err=err)
     except NewsbotError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     raise typer.Exit(code)
 
 
@@ -278,12 +244,12 @@ def remove(
 ) -> None:
     """Remove exactly one document; a name several documents share is refused, listing them."""
     try:
-        doc = _engine(_settings(store), server).remove_document(document)
+        doc = engine_for(settings_for(store), server).remove_document(document)
     except DocumentError as exc:
         Console(stderr=True).print(f"[yellow]{escape(str(exc))}[/]", highlight=False)
         raise typer.Exit(1) from None
     except NewsbotError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     title = f" “{shown(doc.title)}”" if doc.title and doc.title != doc.source else ""
     Console(highlight=False).print(f"Removed {shown(doc.source)}{title} ({doc.chunks} passages).")
 
@@ -293,7 +259,7 @@ def documents(
     as_json: JsonOption = False, store: StoreOption = None, server: ServerOption = None
 ) -> None:
     """List the documents in the store (with --server, those a Discord server's members see)."""
-    docs = _engine(_settings(store), server).documents()
+    docs = engine_for(settings_for(store), server).documents()
     if as_json:
         rows = [document_to_json(d) for d in docs]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
@@ -301,45 +267,8 @@ def documents(
     print_documents(docs, Console(highlight=False), Console(stderr=True))
 
 
-@app.command()
-def run(
-    store: StoreOption = None,
-    shard_count: Annotated[
-        int | None, typer.Option(help="Shards the bot has in all (default: Discord's advice).")
-    ] = None,
-    shard_ids: Annotated[
-        str | None, typer.Option(help="This process's shards, e.g. 0,1 (needs --shard-count).")
-    ] = None,
-) -> None:
-    """Run the Discord bot (needs DISCORD_TOKEN)."""
-    from bot.discord.runner import parse_shards, token_problem
-    from bot.discord.runner import run as run_bot
-
-    try:
-        shards = parse_shards(shard_count, shard_ids)
-    except ValueError as exc:
-        _fail(str(exc))
-
-    # The operator's audit trail (moderator actions, log-in, sync, the ready line) is INFO:
-    # newsbot's own loggers say it without -v; libraries stay at WARNING.
-    for ours in ("bot", "retrieval"):
-        logging.getLogger(ours).setLevel(logging.INFO)
-    settings = _settings(store)
-    token = settings.discord_token.get_secret_value() if settings.discord_token else None
-    problem = token_problem(token)
-    if problem:  # say so before spending seconds loading models
-        _fail(problem)
-    err = Console(stderr=True)
-    try:
-        engines = build_engines(settings)
-    except NewsbotError as exc:
-        _fail(str(exc))
-    try:  # the bot writes (/sources add): it is the store's one writer while it runs
-        engines.operator.claim_writer("newsbot run")
-    except NewsbotError as exc:
-        _fail(str(exc), 1)
-    engines.operator.ensure_documents(notify=lambda message: err.print(message, highlight=False))
-    raise typer.Exit(run_bot(settings, engines, shards=shards))
+app.command()(run)
+app.command()(serve)
 
 
 def main() -> None:

@@ -28,6 +28,9 @@ class BotSettings(Settings):
     newsbot_cooldown_seconds: float = Field(default=20.0, ge=0, le=3600)
     newsbot_max_in_flight: int = Field(default=2, ge=1, le=64)
     newsbot_feedback_db: Path = Field(default=Path(".newsbot/feedback.sqlite3"))
+    # The web app (source pages, /healthz, /metrics) beside the bot in ``newsbot run``; unset: off.
+    newsbot_web_port: int | None = Field(default=None, ge=1, le=65535)
+    newsbot_web_host: str = "127.0.0.1"
 
     @field_validator("discord_guild_ids", "newsbot_allowed_channel_ids", mode="before")
     @classmethod

@@ -53,13 +53,18 @@ def _clean(text: str | None) -> str:
 
 
 def _source_line(
-    c: Citation | None, numbers: tuple[int, ...], title: str, date: str, link: str | None
+    c: Citation | None,
+    numbers: tuple[int, ...],
+    title: str,
+    date: str,
+    link: str | None,
+    page: str | None = None,
 ) -> Text:
     line = Text(f"  {markers(numbers)} ", style="bold")
     line.append(_clean(title) or "(untitled)")
     line.append(f" - {date}", style="dim")
-    if link:
-        line.append(f"  {_clean(link)}", style="underline blue")
+    for address in dict.fromkeys(a for a in (link, page) if a):  # the original, then the passage
+        line.append(f"  {_clean(address)}", style="underline blue")
     if c is not None:
         if c.kind is PassageKind.COMMENT:
             line.append(COMMENT_SUFFIX, style="magenta")
@@ -88,7 +93,7 @@ def render_answer(answer: Answer) -> RenderableType:
     if answer.citations:
         parts.append(Text("\nSources", style="bold underline"))
         for numbers, c in by_source(answer.citations):
-            parts.append(_source_line(c, numbers, c.title, format_date(c.date), c.url))
+            parts.append(_source_line(c, numbers, c.title, format_date(c.date), c.url, c.page))
     return Group(*parts)
 
 
@@ -115,7 +120,7 @@ def render_summary(summary: Summary) -> RenderableType:
     if summary.sources:
         parts.append(Text("\nSources", style="bold underline"))
         for s in summary.sources:
-            parts.append(_source_line(None, (s.n,), s.title, format_date(s.date), s.url))
+            parts.append(_source_line(None, (s.n,), s.title, format_date(s.date), s.url, s.page))
     return Group(*parts)
 
 

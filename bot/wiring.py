@@ -40,6 +40,7 @@ from retrieval.settings import Settings
 from retrieval.summary.summariser import Summariser
 from retrieval.web.addresses import AddressPolicy
 from retrieval.web.fetch import Fetcher, FetchLimits
+from retrieval.web.links import SourceLinks
 from retrieval.web.pages import WebPages
 
 if TYPE_CHECKING:
@@ -159,10 +160,16 @@ def chunk_store(parts: Parts, collection: str) -> ChunkStore:
 
 
 def engine_on(
-    store: Store, parts: Parts, *, default_documents: Path | None, uploads_dir: Path
+    store: Store,
+    parts: Parts,
+    *,
+    default_documents: Path | None,
+    uploads_dir: Path,
+    community: int | None = None,
 ) -> Engine:
     """An engine over ``store`` made of the shared parts."""
     settings = parts.settings
+    public = settings.newsbot_public_url
     searcher = HybridSearcher(store, max_per_document=settings.newsbot_max_per_document)
     summariser = build_summariser(
         searcher,
@@ -202,6 +209,7 @@ def engine_on(
                 ),
             )
         ),
+        links=SourceLinks(public, community) if public else None,
         default_documents=default_documents,
         uploads_dir=uploads_dir,
         top_k=settings.newsbot_top_k,
@@ -254,6 +262,7 @@ def build_engines(
             parts,
             default_documents=None,
             uploads_dir=settings.newsbot_store / "uploads" / f"server-{community_id}",
+            community=community_id,
         )
 
     return CommunityEngines(operator, community)

@@ -22,12 +22,13 @@ def _date(value: dt.date | None) -> str | None:
 
 
 def citation_to_json(c: Citation) -> dict[str, Any]:
-    """A citation as ``ask --json`` shows it."""
+    """A citation as ``ask --json`` shows it; ``url`` is the bot's source page for a document
+    that has no address of its own, when ``NEWSBOT_PUBLIC_URL`` is set."""
     return {
         "n": c.n,
         "document": c.document,
         "title": c.title,
-        "url": c.url,
+        "url": c.url or c.page,
         "date": _date(c.date),
         "quote": c.quote,
     }
@@ -102,7 +103,7 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
                 "n": s.n,
                 "document": s.document,
                 "title": s.title,
-                "url": s.url,
+                "url": s.url or s.page,
                 "date": _date(s.date),
             }
             for s in summary.sources
@@ -127,6 +128,9 @@ def stored_citation_to_json(c: Citation) -> dict[str, Any]:
     """A citation with what a Sources button needs after a restart (offsets, kind, chunk id)."""
     return {
         **citation_to_json(c),
+        "url": c.url,
+        "page": c.page,
+        "doc_id": c.doc_id,
         "start": c.start,
         "end": c.end,
         "kind": c.kind.value,
@@ -146,4 +150,6 @@ def stored_citation_from_json(d: dict[str, Any]) -> Citation:
         end=int(d["end"]),
         kind=PassageKind(d["kind"]),
         chunk_id=d.get("chunk_id", ""),
+        doc_id=d.get("doc_id", ""),
+        page=d.get("page"),
     )

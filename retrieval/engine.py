@@ -27,13 +27,16 @@ from retrieval.models import (
     IngestReport,
     Passage,
     SearchFilters,
+    SourceDocument,
     Summary,
     SummaryRequest,
     Turn,
 )
 from retrieval.stream import AnswerStream
-from retrieval.uploads import check_upload, check_upload_bytes
+from retrieval.uploads import check_upload, check_upload_bytes, drop_unused_uploads
+from retrieval.web.links import SourceLinks
 from retrieval.web.pages import WebPages
+from retrieval.web.sources import read_source_document
 
 Notify = Callable[[str], None]
 
@@ -57,6 +60,7 @@ class Engine:
         summariser: SummaryMaker | None = None,
         checker: ClaimChecker | None = None,
         web: WebPages | None = None,
+        links: SourceLinks | None = None,
         default_documents: Path | None = None,
         uploads_dir: Path | None = None,
         top_k: int = 8,
@@ -73,6 +77,7 @@ class Engine:
         self._summariser = summariser
         self._checker = checker
         self._web = web
+        self._links = links
         self._default_documents = default_documents
         self._uploads = uploads_dir
         self._top_k = top_k
@@ -193,6 +198,8 @@ class Engine:
         final = self._with_notes(final, relevant)
         timings["notes"] = _ms(mark)
         timings["total"] = _ms(began)
+        if self._links is not None:
+            final = self._links.answer(final)
         yield dataclasses.replace(final, question=question, timings_ms=timings)
 
     def _with_notes(self, answer: Answer, passages: Sequence[Passage]) -> Answer:
@@ -227,13 +234,15 @@ class Engine:
             )
         cleaned = without_mentions(text)
         with store_errors("the text was not checked"), self.store.one_revision():
-            return self._checker.check(cleaned, context=context, title=title)
+            checked = self._checker.check(cleaned, context=context, title=title)
+        return checked if self._links is None else self._links.checked(checked)
 
     def summarise(self, request: SummaryRequest) -> Summary:
         if self._summariser is None:
             raise RuntimeError("summaries are not configured")
         with self.store.one_revision():  # one collection state for the whole briefing
-            return self._summariser.summarise(request)
+            summary = self._summariser.summarise(request)
+        return summary if self._links is None else self._links.summary(summary)
 
     # -- documents -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
@@ -322,28 +331,18 @@ class Engine:
         """Remove exactly one document (see :meth:`find_document`) and return what it was."""
         doc = self.find_document(name, removable=True)
         self.store.delete_documents([doc.doc_id])
-        self._drop_unused_uploads({doc.origin})
+        if self._uploads is not None:
+            drop_unused_uploads(self._uploads, {doc.origin}, self._stored_origins)
         self.store.warm()
         return doc
 
-    def _drop_unused_uploads(self, origins: set[str]) -> None:
-        """Delete uploaded files that no stored document comes from any more.
+    def _stored_origins(self) -> list[str]:
+        return [origin for origin, _ in self.store.document_states().values()]
 
-        A JSONL upload holds several documents (origins ``file#line``): its file stays until the
-        last of them is removed, so what is left keeps surviving ``ingest --prune``.
-        """
-        if self._uploads is None:
-            return
-        uploads = self._uploads.resolve()
-        files = {Path(o.split("#", 1)[0]) for o in origins}
-        files = {f for f in files if f.parent == uploads}
-        if files and any("#" in o for o in origins):
-            still_used = {
-                Path(origin.split("#", 1)[0]) for origin, _ in self.store.document_states().values()
-            }
-            files -= still_used
-        for path in files:
-            path.unlink(missing_ok=True)
+    def source_document(self, doc_id: str) -> SourceDocument:
+        """One document's text and passages, for its source page; DocumentError when unknown."""
+        with store_errors("the document could not be read"):
+            return read_source_document(self.store, doc_id)
 
 
 def _ms(since: float) -> float:

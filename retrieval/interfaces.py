@@ -19,6 +19,7 @@ from retrieval.models import (
     Note,
     Passage,
     SearchFilters,
+    SourceDocument,
     Summary,
     SummaryRequest,
     Turn,
@@ -154,6 +155,10 @@ class EngineAPI(Protocol):
 
     def remove_document(self, name: str) -> DocumentInfo:
         """Remove exactly one document; :class:`DocumentError` when none or several match."""
+        ...
+
+    def source_document(self, doc_id: str) -> SourceDocument:
+        """A document's text and passages for its source page; :class:`DocumentError` if unknown."""
         ...
 
 

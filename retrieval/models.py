@@ -93,6 +93,8 @@ class Citation:
     end: int
     kind: PassageKind = PassageKind.ARTICLE
     chunk_id: str = ""
+    doc_id: str = ""
+    page: str | None = None  # the bot's source page, on this passage (NEWSBOT_PUBLIC_URL)
 
     @classmethod
     def of(cls, n: int, chunk: Chunk, start: int = 0, end: int | None = None) -> Citation:
@@ -110,6 +112,7 @@ class Citation:
             end=chunk.start + stop,
             kind=chunk.kind,
             chunk_id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
         )
 
 
@@ -183,6 +186,25 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True)
+class SourcePassage:
+    """Where one stored passage sits in its document's text (a source page marks it)."""
+
+    chunk_id: str
+    position: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document as its source page shows it: what it is, its cleaned text, its passages."""
+
+    info: DocumentInfo
+    text: str
+    passages: tuple[SourcePassage, ...]
+
+
+@dataclass(frozen=True)
 class Turn:
     """One earlier exchange in a thread, used to rewrite a follow-up into a standalone question."""
 
@@ -235,6 +257,8 @@ class SummarySource:
     title: str
     url: str | None
     date: dt.date | None
+    doc_id: str = ""
+    page: str | None = None
 
 
 @dataclass(frozen=True)

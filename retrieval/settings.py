@@ -10,8 +10,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +84,20 @@ class Settings(BaseSettings):
     # Hosts or networks fetched although not public (an intranet; the tests' 127.0.0.1), comma
     # separated. Empty: only public addresses.
     newsbot_fetch_allow: str = ""
+
+    # --- source pages ------------------------------------------------------------------------------
+    # Where members reach the bot's web app (https://news.example.org); every citation then links
+    # to its passage on the document's source page. Empty: citations link to the original only.
+    newsbot_public_url: str = ""
+
+    @field_validator("newsbot_public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query):
+            raise ValueError("must be an http(s) address such as https://news.example.org")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

@@ -6,7 +6,8 @@ name, size and content type need no bytes, so an adapter can run them before dow
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePath
 
 from charset_normalizer import from_bytes
 
@@ -56,3 +57,20 @@ def check_upload_bytes(data: bytes, max_bytes: int) -> None:
         pass
     if from_bytes(data).best() is None:
         raise UploadError("That file does not look like text.")
+
+
+def drop_unused_uploads(
+    uploads: Path, origins: set[str], stored_origins: Callable[[], Iterable[str]]
+) -> None:
+    """Delete uploaded files that no stored document comes from any more.
+
+    A JSONL upload holds several documents (origins ``file#line``): its file stays until the
+    last of them is removed, so what is left keeps surviving ``ingest --prune``.
+    """
+    folder = uploads.resolve()
+    files = {Path(o.split("#", 1)[0]) for o in origins}
+    files = {f for f in files if f.parent == folder}
+    if files and any("#" in o for o in origins):
+        files -= {Path(origin.split("#", 1)[0]) for origin in stored_origins()}
+    for path in files:
+        path.unlink(missing_ok=True)

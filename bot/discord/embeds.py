@@ -8,13 +8,14 @@ Discord's per-message limits (10 embeds, 6,000 characters). The rules that prote
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
 
 from bot.discord.textsplit import pack_lines, shorten, split_text
-from bot.present import UNTITLED, format_date, markers
+from bot.present import UNTITLED, format_date
 from retrieval.safety import web_url
 
 TITLE_LIMIT = 256
@@ -53,6 +54,33 @@ def _link_text(text: str) -> str:
     return escape(text).replace("[", "\\[").replace("]", "\\]")
 
 
+_ESCAPED_MARKER = re.compile(r"\\?\[(\d+)\]")  # "[3]" as escape() leaves it, or "\\[3]"
+
+Pages = Mapping[int, str]  # citation number -> its source page (NEWSBOT_PUBLIC_URL)
+
+
+def citation_pages(cited: Sequence[object]) -> dict[int, str]:
+    """The source page of each citation (or summary source) that has one, by its number."""
+    pages: dict[int, str] = {}
+    for c in cited:
+        page = web_url(getattr(c, "page", None))
+        if page:
+            pages[int(getattr(c, "n"))] = page  # noqa: B009 - Citation and SummarySource alike
+    return pages
+
+
+def linked_markers(numbers: Sequence[int], pages: Pages) -> str:
+    """``[1][3]``, each a link to the cited passage where it has a source page."""
+    return "".join(f"[\\[{n}\\]](<{pages[n]}>)" if n in pages else f"[{n}]" for n in numbers)
+
+
+def link_markers(escaped: str, pages: Pages) -> str:
+    """Escaped text whose ``[n]`` markers open the passage they cite (no change without pages)."""
+    if not pages:
+        return escaped
+    return _ESCAPED_MARKER.sub(lambda m: linked_markers((int(m[1]),), pages), escaped)
+
+
 def source_line(
     numbers: Sequence[int],
     title: str,
@@ -60,12 +88,16 @@ def source_line(
     date: dt.date | None,
     *,
     suffix: str = "",
+    pages: Pages | None = None,
 ) -> str:
-    """``[1][3] title - date``; the title links to ``<url>`` if any (angle brackets: no preview)."""
+    """``[1][3] title - date``; the title links to ``<url>`` if any (angle brackets: no preview),
+    else to its source page; the markers link to the cited passages."""
+    pages = pages or {}
     label = _link_text(shorten(title or UNTITLED, 200))
-    link = web_url(url)  # again here: a store may hold URLs ingested before they were checked
+    # again here: a store may hold URLs ingested before they were checked
+    link = web_url(url) or next((pages[n] for n in numbers if n in pages), None)
     linked = f"[{label}](<{link}>)" if link else label
-    return f"{markers(numbers)} {linked} - {format_date(date)}{suffix}"
+    return f"{linked_markers(numbers, pages)} {linked} - {format_date(date)}{suffix}"
 
 
 def _new_embed(

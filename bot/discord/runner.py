@@ -9,7 +9,7 @@ import re
 import signal
 import sys
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, cast
 
 import aiohttp
 import discord
@@ -18,6 +18,10 @@ from bot.discord.client import NewsBot
 from bot.discord.feedback import FeedbackStore
 from bot.discord.services import BotServices
 from bot.settings import BotSettings
+from bot.web.app import serving
+from bot.web.metrics import MeteredEngines, Metrics
+from bot.web.service import build_web_app
+from retrieval.communities import CommunityEngines
 from retrieval.interfaces import EngineAPI, Engines
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,17 @@ def parse_shards(count: int | None, ids: str | None) -> Shards:
     return Shards(count, numbers)
 
 
+class ListenError(Exception):
+    """The web app's address is taken or not this machine's (not a Discord problem)."""
+
+
+def _as_engines(engine: Engines | EngineAPI) -> Engines:
+    """One engine for every server, as ``BotServices`` takes it too."""
+    if hasattr(engine, "for_community"):
+        return cast(Engines, engine)
+    return CommunityEngines(cast(EngineAPI, engine))
+
+
 def run(
     settings: BotSettings,
     engine: Engines | EngineAPI,
@@ -101,6 +116,9 @@ def run(
         )
     except KeyboardInterrupt:
         return EXIT_OK
+    except ListenError as exc:
+        print(f"newsbot: the web app (NEWSBOT_WEB_PORT) could not listen on {exc}", file=err)
+        return EXIT_CONFIG
     except discord.LoginFailure:
         print(
             "newsbot: Discord rejected DISCORD_TOKEN (401); reset it in Developer Portal > Bot.",
@@ -129,6 +147,10 @@ async def _main(
 ) -> int:
     """Own the bot's resources for the run (``async with``), and stop on SIGINT/SIGTERM."""
     store = FeedbackStore(settings.newsbot_feedback_db)
+    metrics = Metrics() if settings.newsbot_web_port else None
+    if metrics is not None:  # the web app's /metrics counts what every cog asks
+        engines = engine if isinstance(engine, MeteredEngines) else _as_engines(engine)
+        engine = MeteredEngines(engines, metrics)
     services = BotServices.create(settings, engine, store)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -138,12 +160,27 @@ async def _main(
             loop.add_signal_handler(sig, stop.set)
             installed.append(sig)
     try:
-        async with NewsBot(
-            services,
-            message_content=message_content,
-            shard_count=shards.count,
-            shard_ids=None if shards.ids is None else list(shards.ids),
-        ) as bot:
+        async with (
+            NewsBot(
+                services,
+                message_content=message_content,
+                shard_count=shards.count,
+                shard_ids=None if shards.ids is None else list(shards.ids),
+            ) as bot,
+            contextlib.AsyncExitStack() as web_app,
+        ):
+            if metrics is not None and settings.newsbot_web_port:
+                app = build_web_app(
+                    settings,
+                    services.engines,
+                    metrics,
+                    discord_up=lambda: bot.is_ready() and not bot.is_closed(),
+                )
+                host, port = settings.newsbot_web_host, settings.newsbot_web_port
+                try:
+                    await web_app.enter_async_context(serving(app.application(), host, port))
+                except OSError as exc:
+                    raise ListenError(f"{host}:{port}: {exc.strerror or exc}") from exc
             runner = asyncio.create_task(bot.start(token), name="newsbot-discord")
             stopper = asyncio.create_task(stop.wait(), name="newsbot-stop")
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)

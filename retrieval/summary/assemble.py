@@ -36,7 +36,7 @@ class SourceBook:
 
     def sources(self) -> tuple[SummarySource, ...]:
         return tuple(
-            SummarySource(n, c.source, c.title, c.url, c.date)
+            SummarySource(n, c.source, c.title, c.url, c.date, c.doc_id)
             for n, c in ((self._numbers[d], self._chunks[d]) for d in self._numbers)
         )
 

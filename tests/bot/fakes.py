@@ -37,6 +37,7 @@ from retrieval.models import (
     NoteKind,
     PassageKind,
     SearchFilters,
+    SourceDocument,
     Summary,
     SummaryPoint,
     SummaryRequest,
@@ -173,6 +174,13 @@ class FakeEngine(EngineAPI):
         doc = self.find_document(name)
         self._documents = [d for d in self._documents if d.doc_id != doc.doc_id]
         return doc
+
+    def source_document(self, doc_id: str) -> SourceDocument:
+        self._record("source_document", doc_id)
+        for doc in self._documents:
+            if doc.doc_id == doc_id:
+                return SourceDocument(doc, "", ())
+        raise DocumentError(f"No document has the id {doc_id}.")
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]

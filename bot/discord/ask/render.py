@@ -15,10 +15,14 @@ from bot.discord.embeds import (
     FOOTER_LIMIT,
     TITLE_LIMIT,
     Messages,
+    Pages,
     Section,
     build_messages,
+    citation_pages,
     escape,
     group_embeds,
+    link_markers,
+    linked_markers,
     source_line,
 )
 from bot.discord.textsplit import shorten, split_text
@@ -26,6 +30,7 @@ from bot.present import comment_suffix, format_date, markers, note_label
 from retrieval.answer.citations import by_source
 from retrieval.answer.extractive import ABSTAIN_TEXT as NOT_COVERED
 from retrieval.models import Answer, AnswerSentence, Citation
+from retrieval.safety import web_url
 
 DONE_FOOTER = "✅ Done"
 # Who answered, in words (``ask --json`` says it as ``mode``).
@@ -43,13 +48,14 @@ ABSTAIN_TEXT = (
 _MARKER = re.compile(r"\[\d+\]")
 
 
-def citation_line(numbers: Sequence[int], citation: Citation) -> str:
+def citation_line(numbers: Sequence[int], citation: Citation, pages: Pages | None = None) -> str:
     return source_line(
         numbers,
         citation.title or citation.document,
         citation.url,
         citation.date,
         suffix=comment_suffix(citation),
+        pages=pages,
     )
 
 
@@ -69,7 +75,7 @@ def answer_body(answer: Answer) -> str:
     raw = answer.text.strip()
     if not _MARKER.search(raw) and any(s.citations for s in answer.sentences):
         raw = " ".join(_sentence_text(s) for s in answer.sentences)
-    return escape(raw.strip())
+    return link_markers(escape(raw.strip()), citation_pages(answer.citations))
 
 
 def question_title(question: str) -> str:
@@ -91,17 +97,20 @@ def answer_messages(answer: Answer) -> Messages:
             colour=ABSTAIN_COLOUR,
         )
     by_number = {c.n: c for c in answer.citations}
+    pages = citation_pages(answer.citations)
     note_lines = []
     for note in answer.notes:
         cited = [by_number[n] for n in note.citations if n in by_number]
         label = note_label(note.kind, cited)
-        suffix = f" {markers(note.citations)}" if note.citations else ""
+        suffix = f" {linked_markers(note.citations, pages)}" if note.citations else ""
         note_lines.append(f"**{label}:** {escape(note.text)}{suffix}")
     sections = []
     if note_lines:
         sections.append(Section("⚠️ Notes", tuple(note_lines)))
     if answer.citations:
-        lines = tuple(citation_line(numbers, c) for numbers, c in by_source(answer.citations))
+        lines = tuple(
+            citation_line(numbers, c, pages) for numbers, c in by_source(answer.citations)
+        )
         sections.append(Section("Sources", lines))
     if answer.notices:
         sections.append(notices)
@@ -140,7 +149,7 @@ def passages_messages(question: str, citations: Sequence[Citation]) -> Messages:
             embed = discord.Embed(
                 colour=ANSWER_COLOUR,
                 title=title if i == 0 else None,
-                url=citation.url if i == 0 else None,
+                url=web_url(citation.page or citation.url) if i == 0 else None,
                 description=piece,
             )
             if i == len(quote) - 1 or not quote:

@@ -8,13 +8,16 @@ from bot.discord.embeds import (
     SUMMARY_COLOUR,
     TITLE_LIMIT,
     Messages,
+    Pages,
     Section,
     build_messages,
+    citation_pages,
     escape,
+    linked_markers,
     source_line,
 )
 from bot.discord.textsplit import shorten
-from bot.present import format_date, markers, note_label
+from bot.present import format_date, note_label
 from retrieval.models import Summary, SummaryKind, SummaryRequest, SummarySource, TimelineEntry
 
 
@@ -30,13 +33,16 @@ def describe_request(request: SummaryRequest) -> str:
     return f"Latest {request.days} day{'s' if request.days != 1 else ''}"
 
 
-def _timeline_line(entry: TimelineEntry) -> str:
-    line = f"`{entry.date.isoformat()}` {escape(entry.text)} {markers(entry.citations)}"
+def _timeline_line(entry: TimelineEntry, pages: Pages) -> str:
+    cited = linked_markers(entry.citations, pages)
+    line = f"`{entry.date.isoformat()}` {escape(entry.text)} {cited}"
     return line.rstrip()
 
 
 def _summary_source_line(source: SummarySource) -> str:
-    return source_line((source.n,), source.title or source.document, source.url, source.date)
+    pages = citation_pages([source])
+    title = source.title or source.document
+    return source_line((source.n,), title, source.url, source.date, pages=pages)
 
 
 def summary_messages(summary: Summary, request: SummaryRequest) -> Messages:
@@ -52,12 +58,15 @@ def summary_messages(summary: Summary, request: SummaryRequest) -> Messages:
             footer=footer,
             colour=ABSTAIN_COLOUR,
         )
+    pages = citation_pages(summary.sources)
     headline = escape(summary.headline.strip()) or "Summary"
     title = headline if len(headline) <= TITLE_LIMIT else "Summary"
     lines = [] if title == headline else [f"**{headline}**", ""]
     lines.append("**Key points**")
     for point in summary.points:
-        lines.append(f"• {escape(point.text.strip())} {markers(point.citations)}".rstrip())
+        lines.append(
+            f"• {escape(point.text.strip())} {linked_markers(point.citations, pages)}".rstrip()
+        )
     sections = []
     if summary.unconfirmed:
         sections.append(
@@ -65,7 +74,7 @@ def summary_messages(summary: Summary, request: SummaryRequest) -> Messages:
                 "⚠️ What is unconfirmed",
                 tuple(
                     f"• **{note_label(item.kind)}:** {escape(item.text)} "
-                    f"{markers(item.citations)}".rstrip()
+                    f"{linked_markers(item.citations, pages)}".rstrip()
                     for item in summary.unconfirmed
                 ),
             )
@@ -75,7 +84,7 @@ def summary_messages(summary: Summary, request: SummaryRequest) -> Messages:
             Section(
                 "🗓️ Timeline",
                 tuple(
-                    _timeline_line(entry)
+                    _timeline_line(entry, pages)
                     for entry in sorted(summary.timeline, key=lambda e: e.date)
                 ),
             )

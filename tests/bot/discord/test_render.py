@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import discord
@@ -329,3 +330,61 @@ def test_an_undated_collection_is_said_once_in_the_listing() -> None:
     undated = [dataclasses.replace(d, date=None) for d in dated]
     assert present.UNDATED_COLLECTION not in all_text(sources_render.documents_listing(dated)[0])
     assert present.UNDATED_COLLECTION in all_text(sources_render.documents_listing(undated)[0])
+
+
+PAGE = "https://newsbot.example/sources/{}#c{}"
+
+
+def test_with_source_pages_every_marker_opens_its_passage() -> None:
+    cited = (
+        citation(1, url="https://example.org/artillery", page=PAGE.format("a" * 24, "11")),
+        citation(
+            2,
+            url=None,
+            kind=PassageKind.COMMENT,
+            title="Comments",
+            page=PAGE.format("b" * 24, "22"),
+        ),
+    )
+    messages = render.answer_messages(sample_answer(citations=cited))
+    assert_within_limits(messages)
+    first = PAGE.format("a" * 24, "11")
+    second = PAGE.format("b" * 24, "22")
+    assert messages[0][0].description == (
+        f"North Korea sent artillery to Russia [\\[1\\]](<{first}>). "
+        f"A reader thinks it is a bluff [\\[2\\]](<{second}>)."
+    )
+    sources = field(messages, "Sources")
+    # The title keeps the original's address; a document without one links to its page.
+    assert f"[\\[1\\]](<{first}>) [Title 1](<https://example.org/artillery>)" in sources
+    assert f"[\\[2\\]](<{second}>) [Comments](<{second}>)" in sources
+    assert (
+        f"**Unconfirmed:** The transfer was reported by one US official. [\\[1\\]](<{first}>)"
+        in (field(messages, "⚠️ Notes"))
+    )
+    # The Sources button's passages open on the passage too.
+    passages = render.passages_messages("q", cited)
+    assert [e.url for embeds in passages for e in embeds if e.title] == [first, second]
+
+
+def test_without_source_pages_markers_stay_plain() -> None:
+    assert "](" not in (render.answer_messages(sample_answer())[0][0].description or "")
+
+
+def test_summary_markers_open_the_source_pages() -> None:
+    summary = sample_summary()
+    page = "https://newsbot.example/sources/" + "c" * 24
+    linked = dataclasses.replace(
+        summary,
+        sources=tuple(
+            dataclasses.replace(s, page=page) if s.n == 2 else s for s in summary.sources
+        ),
+    )
+    request = SummaryRequest(kind=SummaryKind.TOPIC, query="Russia North Korea")
+    messages = summary_render.summary_messages(linked, request)
+    assert f"Artillery was reportedly moved to Russia. [\\[2\\]](<{page}>)" in (
+        messages[0][0].description or ""
+    )
+    assert f"[\\[2\\]](<{page}>) [Artillery report](<{page}>) - undated" in field(
+        messages, "Sources"
+    )

@@ -15,6 +15,8 @@ import signal
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -283,3 +285,61 @@ def test_run_with_shards_logs_in_as_any_run_does(tmp_path: Path, fake_discord: F
     assert run(settings, FakeEngine(), stderr=err, shards=Shards(2, (1,))) == EXIT_CONFIG
     assert "Discord rejected DISCORD_TOKEN" in err.getvalue()
     assert fake_discord.requests == [("GET", "/api/v10/users/@me", f"Bot {WELL_FORMED}")]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("fake_discord", [True], indirect=True)
+def test_the_web_app_runs_beside_the_bot_and_reports_discord_down_while_connecting(
+    tmp_path: Path, fake_discord: FakeDiscord
+) -> None:
+    port = _free_port()
+    settings = make_settings(
+        discord_token=WELL_FORMED,
+        newsbot_feedback_db=tmp_path / "f.sqlite3",
+        newsbot_web_port=port,
+    )
+    seen: dict[str, Any] = {}
+
+    def probe_then_stop() -> None:
+        if fake_discord.seen.wait(10):  # logging in (stalled): the web app is already up
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+                seen["metrics"] = r.read().decode()
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)
+            except urllib.error.HTTPError as exc:
+                seen["status"], seen["health"] = exc.code, json.loads(exc.read())
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=probe_then_stop, daemon=True).start()
+    assert run(settings, FakeEngine(), stderr=io.StringIO()) == EXIT_OK
+    assert seen["status"] == 503
+    assert seen["health"]["checks"] == {
+        "store": {"ok": True},
+        "discord": {"ok": False, "error": "not connected to Discord"},
+    }
+    assert "newsbot_questions_total 0.0" in seen["metrics"]
+    with pytest.raises(OSError):  # stopped with the bot
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+
+
+def test_a_web_port_that_is_taken_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = make_settings(
+            discord_token=WELL_FORMED,
+            newsbot_feedback_db=tmp_path / "f.sqlite3",
+            newsbot_web_port=port,
+        )
+        err = io.StringIO()
+        assert run(settings, FakeEngine(), stderr=err) == EXIT_CONFIG
+    assert err.getvalue().startswith(
+        f"newsbot: the web app (NEWSBOT_WEB_PORT) could not listen on 127.0.0.1:{port}: "
+    )
+    assert err.getvalue().count("\n") == 1
