@@ -28,7 +28,9 @@ from bot.cli_common import (
     fail,
     settings_for,
 )
+from bot.cli_feeds import feeds_app
 from bot.cli_service import run, serve
+from bot.discord.feedback import FeedbackStore, feedback_to_json  # plain SQLite, no discord
 from bot.terminal import (
     print_documents,
     render_summary,
@@ -267,8 +269,33 @@ def documents(
     print_documents(docs, Console(highlight=False), Console(stderr=True))
 
 
+@app.command()
+def feedback(
+    as_json: JsonOption = False,
+    server: ServerOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many answers to list.")] = 10,
+) -> None:
+    """How members rated the bot's answers (👍/👎): totals, then the worst-rated answers."""
+    path = settings_for(None).newsbot_feedback_db
+    if not path.exists():
+        fail(
+            f"There is no feedback file at {path} (NEWSBOT_FEEDBACK_DB): the bot has not run here.",
+            1,
+        )
+    report = FeedbackStore(path).ratings(server, limit=limit)
+    if as_json:
+        sys.stdout.write(json.dumps(feedback_to_json(report), ensure_ascii=False) + "\n")
+        return
+    out = Console(highlight=False)
+    out.print(f"{report.up} 👍, {report.down} 👎 over {report.answers} rated answers")
+    for r in report.worst:
+        out.print(f"\n👍 {r.up} 👎 {r.down}  {shown(r.question)}", style="bold")
+        out.print(f"  {shown(' '.join(r.answer.split()))}")
+
+
 app.command()(run)
 app.command()(serve)
+app.add_typer(feeds_app, name="feeds")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from aiohttp import web
 from rich.console import Console
 
 from bot.cli_common import StoreOption, fail, settings_for
-from bot.wiring import build_engines
+from bot.wiring import build_engines, build_feed_poller
 from retrieval.errors import NewsbotError
 
 
@@ -53,7 +53,8 @@ def run(
     except NewsbotError as exc:
         fail(str(exc), 1)
     engines.operator.ensure_documents(notify=lambda message: err.print(message, highlight=False))
-    raise typer.Exit(run_bot(settings, engines, shards=shards))
+    feeds = build_feed_poller(settings, engines)
+    raise typer.Exit(run_bot(settings, engines, shards=shards, feeds=feeds))
 
 
 def serve(

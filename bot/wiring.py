@@ -22,6 +22,8 @@ from retrieval.claims.learned import SentenceClassifiers, SentenceJudge
 from retrieval.communities import CommunityEngines, LayeredStore, community_collection
 from retrieval.engine import Engine
 from retrieval.factcheck import ClaimChecker
+from retrieval.feeds.poller import FeedPoller
+from retrieval.feeds.subscriptions import Subscriptions
 from retrieval.index.chroma import make_client
 from retrieval.index.embeddings import (
     BackgroundLoaded,
@@ -35,7 +37,7 @@ from retrieval.index.search import HybridSearcher
 from retrieval.index.store import ChunkStore, Store
 from retrieval.index.writer_lock import NoLock, WriterLock
 from retrieval.ingest.pipeline import Ingestor
-from retrieval.interfaces import Embedder, Rewriter, StreamingAnswerer
+from retrieval.interfaces import Embedder, Engines, Rewriter, StreamingAnswerer
 from retrieval.settings import Settings
 from retrieval.summary.summariser import Summariser
 from retrieval.web.addresses import AddressPolicy
@@ -200,21 +202,33 @@ def engine_on(
             embedder=parts.claim_vectors,
             paraphrase=calibration_for(parts.claim_vectors.name).paraphrase,
         ),
-        web=WebPages(
-            Fetcher(
-                AddressPolicy(settings.newsbot_fetch_allow.split(",")),
-                FetchLimits(
-                    max_bytes=settings.newsbot_fetch_max_bytes,
-                    timeout=settings.newsbot_fetch_timeout,
-                ),
-            )
-        ),
+        web=WebPages(build_fetcher(settings)),
         links=SourceLinks(public, community) if public else None,
         default_documents=default_documents,
         uploads_dir=uploads_dir,
         top_k=settings.newsbot_top_k,
         max_question_chars=settings.newsbot_max_question_chars,
         max_upload_bytes=settings.newsbot_max_upload_bytes,
+    )
+
+
+def build_fetcher(settings: Settings) -> Fetcher:
+    """The one way newsbot reaches the web (pages and feeds): public addresses, within bounds."""
+    return Fetcher(
+        AddressPolicy(settings.newsbot_fetch_allow.split(",")),
+        FetchLimits(
+            max_bytes=settings.newsbot_fetch_max_bytes, timeout=settings.newsbot_fetch_timeout
+        ),
+    )
+
+
+def build_feed_poller(settings: Settings, engines: Engines) -> FeedPoller:
+    """Feeds followed (the subscriptions file), polled into each community's collection."""
+    return FeedPoller(
+        build_fetcher(settings),
+        Subscriptions(settings.newsbot_feeds_db),
+        engines,
+        max_items=settings.newsbot_feed_max_items,
     )
 
 

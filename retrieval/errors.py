@@ -49,3 +49,7 @@ class ConfigurationError(NewsbotError, ValueError):
 
 class FetchError(NewsbotError, ValueError):
     """A web address newsbot will not fetch (not public, too large) or could not (down, slow)."""
+
+
+class FeedError(NewsbotError, ValueError):
+    """An address that is not a readable RSS or Atom feed, or a feed that is not followed."""

@@ -85,6 +85,14 @@ class Settings(BaseSettings):
     # separated. Empty: only public addresses.
     newsbot_fetch_allow: str = ""
 
+    # --- feeds (newsbot feeds, /sources feed) ------------------------------------------------------
+    newsbot_feeds_db: Path = Field(default=Path(".newsbot/feeds.sqlite3"))
+    # Minutes between the running bot's polls (each +-10%); 0: the bot does not poll (cron can run
+    # newsbot feeds poll instead).
+    newsbot_feed_poll_minutes: float = Field(default=30.0, ge=0, le=1440)
+    # Newest items looked at per feed and poll.
+    newsbot_feed_max_items: int = Field(default=20, ge=1, le=200)
+
     # --- source pages ------------------------------------------------------------------------------
     # Where members reach the bot's web app (https://news.example.org); every citation then links
     # to its passage on the document's source page. Empty: citations link to the original only.

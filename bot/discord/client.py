@@ -14,6 +14,7 @@ from bot.discord.ask import setup as setup_ask
 from bot.discord.ask.views import FeedbackButton, SourcesButton
 from bot.discord.check import setup as setup_check
 from bot.discord.errors import handle_error
+from bot.discord.help import setup as setup_help
 from bot.discord.services import NO_MENTIONS, BotServices, DiscordBot
 from bot.discord.sources import setup as setup_sources
 from bot.discord.sources.views import RemoveDocumentButton
@@ -62,7 +63,7 @@ def ready_line(
 
 
 async def add_cogs(bot: DiscordBot, services: BotServices) -> None:
-    for setup in (setup_ask, setup_summary, setup_sources, setup_check):
+    for setup in (setup_ask, setup_summary, setup_sources, setup_check, setup_help):
         await setup(bot, services)
 
 

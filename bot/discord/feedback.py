@@ -63,6 +63,46 @@ class Vote:
     voted_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Rating:
+    answer_id: str
+    question: str
+    answer: str
+    community: int | None
+    up: int
+    down: int
+
+
+@dataclass(frozen=True)
+class FeedbackReport:
+    """Votes over the answers that got any: totals, and the worst-rated answers."""
+
+    answers: int
+    up: int
+    down: int
+    worst: tuple[Rating, ...]
+
+
+def feedback_to_json(report: FeedbackReport) -> dict[str, Any]:
+    """``newsbot feedback --json``."""
+    return {
+        "answers": report.answers,
+        "up": report.up,
+        "down": report.down,
+        "worst": [
+            {
+                "answer_id": r.answer_id,
+                "question": r.question,
+                "answer": r.answer,
+                "server": r.community,
+                "up": r.up,
+                "down": r.down,
+            }
+            for r in report.worst
+        ],
+    }
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -76,6 +116,9 @@ class FeedbackStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(answers)")}
+            if "community" not in columns:  # a file from before /feedback: its answers stay
+                db.execute("ALTER TABLE answers ADD COLUMN community INTEGER")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -88,12 +131,22 @@ class FeedbackStore:
 
     # --- answers ---------------------------------------------------------------------------------
 
-    def remember_answer(self, answer: Answer, answer_id: str) -> None:
+    def remember_answer(self, answer: Answer, answer_id: str, community: int | None = None) -> None:
+        """``community``: the Discord server it was asked in (None: a direct message), so each
+        server's moderators read only their own server's feedback."""
         citations = json.dumps([stored_citation_to_json(c) for c in answer.citations])
         with self._connect() as db:
             db.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
-                (answer_id, answer.question, answer.text, citations, self._clock().isoformat()),
+                "INSERT OR REPLACE INTO answers (answer_id, question, text, citations, created_at,"
+                " community) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    answer_id,
+                    answer.question,
+                    answer.text,
+                    citations,
+                    self._clock().isoformat(),
+                    community,
+                ),
             )
 
     def answer(self, answer_id: str) -> StoredAnswer | None:
@@ -135,6 +188,30 @@ class FeedbackStore:
         return [
             Vote(r[0], int(r[1]), r[2], int(r[3]), dt.datetime.fromisoformat(r[4])) for r in rows
         ]
+
+    def ratings(self, community: int | None = None, *, limit: int = 10) -> FeedbackReport:
+        """The votes per answer, worst-rated first (most 👎 over 👍, then most votes, then the
+        newest); ``community`` None: every server's."""
+        where, params = ("", ()) if community is None else ("WHERE a.community = ?", (community,))
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT a.answer_id, a.question, a.text, a.community, "
+                "SUM(v.vote = 1), SUM(v.vote = -1), MAX(v.voted_at) "
+                f"FROM answers a JOIN votes v ON v.answer_id = a.answer_id {where} "
+                "GROUP BY a.answer_id",
+                params,
+            ).fetchall()
+        rated = [
+            Rating(r[0], r[1], r[2], None if r[3] is None else int(r[3]), int(r[4]), int(r[5]))
+            for r in sorted(rows, key=lambda r: r[6], reverse=True)
+        ]
+        rated.sort(key=lambda r: (r.up - r.down, -(r.up + r.down)))
+        return FeedbackReport(
+            answers=len(rated),
+            up=sum(r.up for r in rated),
+            down=sum(r.down for r in rated),
+            worst=tuple(rated[:limit]),
+        )
 
     # --- summaries -------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import logging
 import re
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO, cast
 
@@ -22,6 +23,8 @@ from bot.web.app import serving
 from bot.web.metrics import MeteredEngines, Metrics
 from bot.web.service import build_web_app
 from retrieval.communities import CommunityEngines
+from retrieval.feeds.poller import FeedPoller, PollResult
+from retrieval.feeds.schedule import poll_periodically
 from retrieval.interfaces import EngineAPI, Engines
 
 log = logging.getLogger(__name__)
@@ -75,6 +78,17 @@ def parse_shards(count: int | None, ids: str | None) -> Shards:
     return Shards(count, numbers)
 
 
+def _counter(metrics: Metrics | None) -> Callable[[PollResult], None] | None:
+    if metrics is None:
+        return None
+
+    def count(result: PollResult) -> None:
+        metrics.feed_polls.labels(result.outcome).inc()
+        metrics.feed_items.inc(len(result.ingested))
+
+    return count
+
+
 class ListenError(Exception):
     """The web app's address is taken or not this machine's (not a Discord problem)."""
 
@@ -93,6 +107,7 @@ def run(
     message_content: bool | None = None,
     stderr: TextIO | None = None,
     shards: Shards | None = None,
+    feeds: FeedPoller | None = None,
 ) -> int:
     """Run the bot until Ctrl-C or SIGTERM; returns the process exit code.
 
@@ -112,7 +127,7 @@ def run(
         discord.utils.setup_logging(level=logging.INFO)
     try:
         return asyncio.run(
-            _main(settings, engine, token.strip(), message_content, shards or Shards())
+            _main(settings, engine, token.strip(), message_content, shards or Shards(), feeds)
         )
     except KeyboardInterrupt:
         return EXIT_OK
@@ -144,6 +159,7 @@ async def _main(
     token: str,
     message_content: bool,
     shards: Shards,
+    feeds: FeedPoller | None = None,
 ) -> int:
     """Own the bot's resources for the run (``async with``), and stop on SIGINT/SIGTERM."""
     store = FeedbackStore(settings.newsbot_feedback_db)
@@ -151,7 +167,7 @@ async def _main(
     if metrics is not None:  # the web app's /metrics counts what every cog asks
         engines = engine if isinstance(engine, MeteredEngines) else _as_engines(engine)
         engine = MeteredEngines(engines, metrics)
-    services = BotServices.create(settings, engine, store)
+    services = BotServices.create(settings, engine, store, feeds)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     installed: list[signal.Signals] = []
@@ -167,7 +183,7 @@ async def _main(
                 shard_count=shards.count,
                 shard_ids=None if shards.ids is None else list(shards.ids),
             ) as bot,
-            contextlib.AsyncExitStack() as web_app,
+            contextlib.AsyncExitStack() as extras,
         ):
             if metrics is not None and settings.newsbot_web_port:
                 app = build_web_app(
@@ -178,9 +194,17 @@ async def _main(
                 )
                 host, port = settings.newsbot_web_host, settings.newsbot_web_port
                 try:
-                    await web_app.enter_async_context(serving(app.application(), host, port))
+                    await extras.enter_async_context(serving(app.application(), host, port))
                 except OSError as exc:
                     raise ListenError(f"{host}:{port}: {exc.strerror or exc}") from exc
+            if feeds is not None and settings.newsbot_feed_poll_minutes > 0:
+                polling = asyncio.create_task(
+                    poll_periodically(
+                        feeds, settings.newsbot_feed_poll_minutes * 60, on_result=_counter(metrics)
+                    ),
+                    name="newsbot-feeds",
+                )
+                extras.callback(polling.cancel)
             runner = asyncio.create_task(bot.start(token), name="newsbot-discord")
             stopper = asyncio.create_task(stop.wait(), name="newsbot-stop")
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)

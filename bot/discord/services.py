@@ -20,6 +20,7 @@ from bot.discord.feedback import FeedbackStore
 from bot.discord.limits import Cooldowns, InFlightLimiter
 from bot.settings import BotSettings
 from retrieval.communities import CommunityEngines
+from retrieval.feeds.poller import FeedPoller
 from retrieval.interfaces import EngineAPI, Engines
 from retrieval.models import DocumentInfo
 
@@ -79,11 +80,16 @@ class BotServices:
     in_flight: InFlightLimiter
     draft_interval: float = 1.0
     history_turns: int = 3
+    feeds: FeedPoller | None = None  # /sources feed; None: the bot follows no feeds
     _indexes: dict[int | None, DocumentIndex] = field(default_factory=dict)
 
     @classmethod
     def create(
-        cls, settings: BotSettings, engines: Engines | EngineAPI, store: FeedbackStore
+        cls,
+        settings: BotSettings,
+        engines: Engines | EngineAPI,
+        store: FeedbackStore,
+        feeds: FeedPoller | None = None,
     ) -> BotServices:
         """``engines`` may be one engine: every server then shares its collection."""
         if not hasattr(engines, "for_community"):
@@ -94,6 +100,7 @@ class BotServices:
             store=store,
             cooldowns=Cooldowns(settings.newsbot_cooldown_seconds),
             in_flight=InFlightLimiter(settings.newsbot_max_in_flight),
+            feeds=feeds,
         )
 
     @property

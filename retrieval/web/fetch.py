@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ssl
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -38,6 +39,9 @@ class Fetched:
     url: str  # where the page was found, after redirects, without a fragment
     content_type: str  # "text/html", lower case, no parameters; "" when the server said none
     data: bytes
+    status: int = 200  # 304 for a conditional request the server says is not modified
+    etag: str | None = None  # the validators a conditional request sends back next time
+    last_modified: str | None = None
 
 
 def checked_url(url: str) -> str:
@@ -103,7 +107,8 @@ class Fetcher:
         self._policy = policy or AddressPolicy()
         self.limits = limits or FetchLimits()
 
-    def fetch(self, url: str) -> Fetched:
+    def fetch(self, url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:
+        """``headers`` replace or add to the usual ones (a feed's Accept, If-None-Match)."""
         current = checked_url(url)
         limits = self.limits
         try:
@@ -115,7 +120,7 @@ class Fetcher:
                 headers={"User-Agent": limits.user_agent, "Accept": "text/html,text/plain;q=0.9"},
             ) as client:
                 for _ in range(limits.max_redirects + 1):
-                    with client.stream("GET", current) as response:
+                    with client.stream("GET", current, headers=headers) as response:
                         location = response.headers.get("location")
                         if response.is_redirect and location:
                             current = checked_url(urljoin(current, location))
@@ -132,6 +137,10 @@ class Fetcher:
     def _body(self, url: str, response: httpx.Response) -> Fetched:
         if response.status_code >= 400:
             raise FetchError(f"{url} answered {response.status_code} {response.reason_phrase}.")
+        etag = response.headers.get("etag")
+        modified = response.headers.get("last-modified")
+        if response.status_code == 304:
+            return Fetched(url, "", b"", status=304, etag=etag, last_modified=modified)
         cap = self.limits.max_bytes
         too_large = FetchError(
             f"{url} is larger than the limit of {human_size(cap)} (NEWSBOT_FETCH_MAX_BYTES)."
@@ -145,4 +154,4 @@ class Fetcher:
             if len(data) > cap:  # a server may send more than it announced, or announce nothing
                 raise too_large
         kind = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        return Fetched(url, kind, bytes(data))
+        return Fetched(url, kind, bytes(data), response.status_code, etag, modified)

@@ -65,10 +65,13 @@ class AskCog(NewsbotCog):
                 interval=self.services.draft_interval,
             )
 
-    async def _prepare(self, answer: Answer) -> tuple[Messages, discord.ui.View]:
+    async def _prepare(
+        self, answer: Answer, community: int | None
+    ) -> tuple[Messages, discord.ui.View]:
         """Render, and remember the answer so its buttons work after a restart."""
         answer_id = answer.answer_id or compute_answer_id(answer.question, answer.text)
-        await asyncio.to_thread(self.services.store.remember_answer, answer, answer_id)
+        store = self.services.store
+        await asyncio.to_thread(store.remember_answer, answer, answer_id, community)
         view = answer_view(answer_id, has_sources=bool(answer.citations))
         return answer_messages(answer), view
 
@@ -95,7 +98,7 @@ class AskCog(NewsbotCog):
             )
 
         answer = await self._answer(engine, question, (), on_draft)
-        messages, view = await self._prepare(answer)
+        messages, view = await self._prepare(answer, interaction.guild_id)
         last = len(messages) - 1
         await interaction.edit_original_response(
             content=None,
@@ -198,7 +201,7 @@ class AskCog(NewsbotCog):
 
         async with target.typing():
             answer = await self._answer(engine, question, history, on_draft)
-        messages, view = await self._prepare(answer)
+        messages, view = await self._prepare(answer, message.guild.id if message.guild else None)
         last = len(messages) - 1
         for i, embeds in enumerate(messages):
             extra: dict[str, Any] = {"view": view} if i == last else {}

@@ -16,11 +16,15 @@ from bot.discord.services import NO_MENTIONS, BotServices, DiscordBot
 from bot.discord.sources.render import (
     code,
     documents_listing,
+    feed_added_text,
+    feeds_listing_text,
     ingest_result_text,
     removal_preview,
 )
 from bot.discord.sources.views import remove_view
-from retrieval.errors import UploadError
+from retrieval.errors import ConfigurationError, FeedError, UploadError
+from retrieval.feeds.poller import FeedPoller
+from retrieval.feeds.subscriptions import SHARED
 from retrieval.uploads import human_size
 
 log = logging.getLogger(__name__)
@@ -139,3 +143,78 @@ class SourcesCog(ModeratorCog):
         return await self.services.documents_for(interaction.guild_id).choices(
             current, removable=True
         )
+
+    feed = app_commands.Group(
+        name="feed",
+        description="Moderators: news feeds whose new articles are added",
+        parent=sources,
+    )
+
+    @feed.command(name="add", description="Follow an RSS or Atom feed: its new articles are added")
+    @app_commands.describe(url="The feed's address (http or https)")
+    async def feed_add(
+        self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 2048]
+    ) -> None:
+        """Reads the feed at once: an address that is no feed is refused now, not at a poll."""
+        poller = self._feeds()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        log.info("moderator action: /sources feed add %s, by %s", url, actor(interaction))
+        await interaction.edit_original_response(
+            content=f"⏳ Reading the feed {code(url)}…", allowed_mentions=NO_MENTIONS
+        )
+        async with self.services.in_flight.slot():
+            result = await asyncio.to_thread(poller.subscribe, _community(interaction), url.strip())
+        log.info(
+            "moderator action result: feed %s by %s: %s", url, actor(interaction), result.message
+        )
+        await interaction.edit_original_response(
+            content=feed_added_text(result), allowed_mentions=NO_MENTIONS
+        )
+
+    @feed.command(name="list", description="The feeds this server follows")
+    async def feed_list(self, interaction: discord.Interaction) -> None:
+        feeds = await asyncio.to_thread(self._feeds().subscriptions.feeds, _community(interaction))
+        await interaction.response.send_message(
+            feeds_listing_text(feeds), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @feed.command(name="remove", description="Stop following a feed")
+    @app_commands.describe(url="The feed's address")
+    async def feed_remove(self, interaction: discord.Interaction, url: str) -> None:
+        log.info("moderator action: /sources feed remove %s, by %s", url, actor(interaction))
+        removed = await asyncio.to_thread(
+            self._feeds().subscriptions.remove, _community(interaction), url.strip()
+        )
+        if not removed:
+            raise FeedError(f"This server does not follow {url.strip()}.")
+        await interaction.response.send_message(
+            f"No longer following {code(url.strip())}. The articles already added stay "
+            "(/sources remove takes one away).",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @feed_remove.autocomplete("url")
+    async def _feed_urls(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if self.services.feeds is None:
+            return []
+        feeds = await asyncio.to_thread(
+            self.services.feeds.subscriptions.feeds, _community(interaction)
+        )
+        needle = current.casefold()
+        return [
+            app_commands.Choice(name=(f.title or f.url)[:100], value=f.url[:100])
+            for f in feeds
+            if needle in f.url.casefold() or needle in f.title.casefold()
+        ][:25]
+
+    def _feeds(self) -> FeedPoller:
+        if self.services.feeds is None:
+            raise ConfigurationError("Feeds are not set up in this bot.")
+        return self.services.feeds
+
+
+def _community(interaction: discord.Interaction) -> int:
+    return interaction.guild_id or SHARED

@@ -6,7 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.discord.embeds import SUMMARY_COLOUR, Messages, build_messages, escape
+from bot.discord.textsplit import shorten
 from bot.present import UNDATED_COLLECTION, format_date
+from retrieval.feeds.poller import PollResult
+from retrieval.feeds.subscriptions import Feed
 from retrieval.models import DocumentInfo, IngestReport
 
 
@@ -57,3 +60,22 @@ def documents_listing(
         description_is_lines=True,
     )
     return messages, full
+
+
+def feed_added_text(result: PollResult) -> str:
+    """What following a feed did: its name, and what its first poll added."""
+    name = escape(shorten(result.feed.title or result.feed.url, 200))
+    lines = [f"✅ Following **{name}** ({code(result.feed.url)}): {escape(result.message)}."]
+    lines += [f"• skipped {code(link)}: {escape(why)}" for link, why in result.skipped[:5]]
+    return shorten("\n".join(lines), 2000)
+
+
+def feeds_listing_text(feeds: Sequence[Feed]) -> str:
+    if not feeds:
+        return "This server follows no feeds. Add one with /sources feed add."
+    lines = []
+    for f in feeds:
+        when = f"<t:{int(f.polled_at.timestamp())}:R>" if f.polled_at else "not polled yet"
+        title = escape(shorten(f.title or "(untitled)", 100))
+        lines.append(f"• **{title}** {code(f.url)}: {when}, {escape(f.last_result)}")
+    return shorten("\n".join(lines), 2000)

@@ -33,7 +33,10 @@ async def test_command_tree_names_options_and_permissions(tmp_path: Path) -> Non
     await add_cogs(bot, services)
     tree = {c.name: c.to_dict(bot.tree) for c in bot.tree.get_commands()}
 
-    assert set(tree) == {"ask", "summary", "sources", "Check claims"}
+    assert set(tree) == {"ask", "summary", "sources", "help", "feedback", "Check claims"}
+    assert tree["help"]["default_member_permissions"] is None
+    assert tree["feedback"]["default_member_permissions"] == MANAGE_MESSAGES
+    assert tree["feedback"]["dm_permission"] is False
     menu = tree["Check claims"]
     assert menu["type"] == discord.AppCommandType.message.value
     assert menu["default_member_permissions"] is None  # anyone may check a message
@@ -59,7 +62,9 @@ async def test_command_tree_names_options_and_permissions(tmp_path: Path) -> Non
     assert sources["default_member_permissions"] == MANAGE_MESSAGES
     assert sources["dm_permission"] is False
     subs = options(sources)
-    assert set(subs) == {"list", "add", "remove"}
+    assert set(subs) == {"list", "add", "remove", "feed"}
+    assert set(options(subs["feed"])) == {"add", "list", "remove"}
+    assert options(options(subs["feed"])["remove"])["url"]["autocomplete"] is True
     attachment = options(subs["add"])["file"]
     assert attachment["type"] == discord.AppCommandOptionType.attachment.value
     assert options(subs["remove"])["name"]["autocomplete"] is True

@@ -226,14 +226,21 @@ async def test_setup_hook_syncs_commands(
     # One line tells the operator who, where, what was synced and how to invite the bot.
     (ready,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ready:")]
     assert (
-        "logged in as newsbot (id 111) in 0 servers on shards [1, 3] of 4, 4 commands synced"
+        "logged in as newsbot (id 111) in 0 servers on shards [1, 3] of 4, 6 commands synced"
         in ready
     )
     assert "client_id=111&scope=bot+applications.commands&permissions=309237763072" in ready
 
     assert set(synced) == paths
     for payload in synced.values():
-        assert sorted(c["name"] for c in payload) == ["Check claims", "ask", "sources", "summary"]
+        assert sorted(c["name"] for c in payload) == [
+            "Check claims",
+            "ask",
+            "feedback",
+            "help",
+            "sources",
+            "summary",
+        ]
 
 
 def test_unreachable_discord_is_one_line_and_exit_1(
