@@ -11,21 +11,23 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_LINK_MODE=copy \
     UV_COMPILE_BYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv \
+    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
     NEWSBOT_STORE=/data/store \
     NEWSBOT_FEEDBACK_DB=/data/feedback.sqlite3 \
     NEWSBOT_FEEDS_DB=/data/feeds.sqlite3
 
 WORKDIR /app
-RUN python3 -m pip install --no-cache-dir uv
+# uv in a venv of its own: a Debian-packaged Python refuses pip installs into the system (PEP 668).
+RUN python3 -m venv /opt/uv && /opt/uv/bin/pip install --no-cache-dir uv
 
 # The locked dependencies first (a layer that survives code changes), then the project.
 COPY pyproject.toml uv.lock README.md ./
-RUN python3 -m uv sync --frozen --no-dev --no-install-project
+RUN /opt/uv/bin/uv sync --frozen --no-dev --no-install-project
 COPY bot bot
 COPY retrieval retrieval
 COPY prompts prompts
 COPY documents documents
-RUN python3 -m uv sync --frozen --no-dev \
+RUN /opt/uv/bin/uv sync --frozen --no-dev \
     && useradd --system --uid 10001 --home-dir /data newsbot \
     && mkdir -p /data && chown newsbot /data
 
