@@ -60,19 +60,14 @@ class Ingestor:
     def ingest_file_bytes(self, name: str, data: bytes, *, origin: str) -> IngestReport:
         """Ingest one uploaded file; raises :class:`LoadError` with a readable reason."""
         began = time.perf_counter()
-        documents = load_bytes(name, data, origin=origin)
-        added, unchanged, chunks = self._write(documents, None)
-        return IngestReport(
-            documents=len(documents),
-            added=added,
-            unchanged=unchanged,
-            chunks=chunks,
-            seconds=time.perf_counter() - began,
-        )
+        return self.ingest_documents(load_bytes(name, data, origin=origin), began=began)
 
-    def ingest_documents(self, documents: Sequence[Document]) -> IngestReport:
-        """Ingest documents made elsewhere (a fetched web page)."""
-        began = time.perf_counter()
+    def ingest_documents(
+        self, documents: Sequence[Document], *, began: float | None = None
+    ) -> IngestReport:
+        """Ingest documents made elsewhere (a fetched web page); ``began``: when loading them
+        started, so the report's seconds include it."""
+        began = time.perf_counter() if began is None else began
         added, unchanged, chunks = self._write(documents, None)
         return IngestReport(
             documents=len(documents),

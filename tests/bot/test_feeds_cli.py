@@ -11,15 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.bot.test_cli import _clean_env, _installed
-from tests.retrieval.feeds.test_poller import STORIES, feed_page, rss
-from tests.retrieval.web.site import LoopbackSite, Page, article
+from tests.retrieval.feeds.test_poller import feed_page, news_site, rss
+from tests.retrieval.web.site import LoopbackSite, Page
 
 
 @pytest.fixture
 def site() -> Iterator[LoopbackSite]:
-    with LoopbackSite() as running:
-        for path, (title, body) in STORIES.items():
-            running.pages[path] = Page(article(title, body))
+    with news_site() as running:
         running.pages["/feed.xml"] = feed_page(rss(running, "/news/port", "/news/bridge"))
         yield running
 

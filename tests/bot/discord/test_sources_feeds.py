@@ -7,37 +7,42 @@ from pathlib import Path
 
 import pytest
 
+from bot.discord.services import BotServices
 from retrieval.communities import CommunityEngines
 from retrieval.feeds.poller import FeedPoller
 from retrieval.feeds.subscriptions import Subscriptions
+from retrieval.interfaces import EngineAPI
 from retrieval.web.addresses import AddressPolicy
 from retrieval.web.fetch import Fetcher
 from tests.bot.discord.test_moderation import sources_cog
 from tests.bot.fakes import FakeEngine, invoke, make_interaction, make_services, shown_text
 from tests.conftest import EngineFactory
-from tests.retrieval.feeds.test_poller import STORIES, feed_page, rss
-from tests.retrieval.web.site import LoopbackSite, Page, article
+from tests.retrieval.feeds.test_poller import feed_page, news_site, rss
+from tests.retrieval.web.site import LoopbackSite
 
 
 @pytest.fixture
 def site() -> Iterator[LoopbackSite]:
-    with LoopbackSite() as running:
-        for path, (title, body) in STORIES.items():
-            running.pages[path] = Page(article(title, body))
+    with news_site() as running:
         running.pages["/feed.xml"] = feed_page(rss(running, "/news/port", "/news/bridge"))
         yield running
 
 
-async def test_a_moderator_follows_lists_and_drops_a_feed(
-    site: LoopbackSite, make_engine: EngineFactory, tmp_path: Path
-) -> None:
-    engine = make_engine(newsbot_fetch_allow="127.0.0.1")
+def _services_with_feeds(engine: EngineAPI, tmp_path: Path) -> BotServices:
     services = make_services(tmp_path, engine)
     services.feeds = FeedPoller(
         Fetcher(AddressPolicy(["127.0.0.1"])),
         Subscriptions(tmp_path / "feeds.sqlite3"),
         CommunityEngines(engine),
     )
+    return services
+
+
+async def test_a_moderator_follows_lists_and_drops_a_feed(
+    site: LoopbackSite, make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    engine = make_engine(newsbot_fetch_allow="127.0.0.1")
+    services = _services_with_feeds(engine, tmp_path)
     cog = sources_cog(services)
     url = site.url("/feed.xml")
 
@@ -72,12 +77,7 @@ async def test_an_address_that_is_no_feed_is_refused_at_once(
     site: LoopbackSite, make_engine: EngineFactory, tmp_path: Path
 ) -> None:
     engine = make_engine(newsbot_fetch_allow="127.0.0.1")
-    services = make_services(tmp_path, engine)
-    services.feeds = FeedPoller(
-        Fetcher(AddressPolicy(["127.0.0.1"])),
-        Subscriptions(tmp_path / "feeds.sqlite3"),
-        CommunityEngines(engine),
-    )
+    services = _services_with_feeds(engine, tmp_path)
     cog = sources_cog(services)
     interaction = make_interaction(services, manage_messages=True)
     await invoke(cog.feed_add, cog, interaction, url=site.url("/news/port"))

@@ -48,11 +48,17 @@ def feed_page(body: bytes, etag: str | None = None) -> Page:
     return Page(body, headers=headers)
 
 
+def news_site() -> LoopbackSite:
+    """A site with the three stories' pages (not yet started: use it with ``with``)."""
+    site = LoopbackSite()
+    for path, (title, body) in STORIES.items():
+        site.pages[path] = Page(article(title, body))
+    return site
+
+
 @pytest.fixture
 def site() -> Iterator[LoopbackSite]:
-    with LoopbackSite() as running:
-        for path, (title, body) in STORIES.items():
-            running.pages[path] = Page(article(title, body))
+    with news_site() as running:
         yield running
 
 
