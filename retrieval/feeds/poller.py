@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.errors import FeedError, FetchError
-from retrieval.feeds.parse import parse_feed
+from retrieval.feeds.parse import FeedItem, parse_feed
 from retrieval.feeds.subscriptions import SHARED, Feed, Subscriptions
 from retrieval.interfaces import Engines
 from retrieval.web.fetch import Fetcher, checked_url
@@ -92,13 +92,13 @@ class FeedPoller:
         )
         return result
 
-    def _take(self, feed: Feed, items: Sequence[object]) -> PollResult:
+    def _take(self, feed: Feed, items: Sequence[FeedItem]) -> PollResult:
         engine = self._engines.for_community(None if feed.community == SHARED else feed.community)
         ingested: list[str] = []
         skipped: list[tuple[str, str]] = []
         duplicates = 0
         for item in reversed(items):  # oldest first: the collection grows in the feed's order
-            link, fingerprint = item.link, item.fingerprint  # type: ignore[attr-defined]
+            link, fingerprint = item.link, item.fingerprint
             if self.subscriptions.known(feed.community, link, fingerprint):
                 duplicates += 1
                 continue

@@ -29,8 +29,8 @@ from chromadb.api.types import SearchResult
 from chromadb.base_types import SparseVector
 from chromadb.execution.expression.operator import Key, Rank
 
-from retrieval.index.chroma import chroma_where, chunk_from_record
 from retrieval.index.lexical import Analyzer
+from retrieval.index.records import chroma_where, chunk_from_record
 from retrieval.models import Passage, SearchFilters
 
 SPARSE_KEY = "bm25_terms"  # the metadata key of each chunk's sparse vector

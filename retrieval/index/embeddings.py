@@ -221,6 +221,11 @@ class QueryVectors:
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()  # the bot answers on several threads
 
+    def clear(self) -> None:
+        """Forget every vector (a benchmark that times each pipeline with its own embedding)."""
+        with self._lock:
+            self._vectors.clear()
+
     def vector(self, query: str, embedder: Embedder) -> np.ndarray:
         with self._lock:
             found = self._vectors.get(query)

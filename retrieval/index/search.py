@@ -39,12 +39,14 @@ class HybridSearcher:
         self, query: str, *, k: int = 8, filters: SearchFilters | None = None
     ) -> Retrieval:
         pool = max(self._candidates, k * 4)
-        dense = self._store.dense(query, k=pool, filters=filters)
-        lexical = self._store.lexical(query, k=pool, filters=filters)
-        documents = [
-            [doc_id for doc_id, _ in self._store.dense_documents(query, k=pool, filters=filters)],
-            [doc_id for doc_id, _ in self._store.lexical_documents(query, k=pool, filters=filters)],
-        ]
+        store = self._store
+        with store.one_revision():  # the four rankings from one state of the collection
+            dense = store.dense(query, k=pool, filters=filters)
+            lexical = store.lexical(query, k=pool, filters=filters)
+            documents = [
+                [doc_id for doc_id, _ in store.dense_documents(query, k=pool, filters=filters)],
+                [doc_id for doc_id, _ in store.lexical_documents(query, k=pool, filters=filters)],
+            ]
         fused = self._fuse([dense, lexical], documents)
         chunks = {chunk.chunk_id: chunk for ranking in (dense, lexical) for chunk, _ in ranking}
         ordered = sorted(fused, key=lambda cid: fused[cid], reverse=True)
@@ -71,21 +73,23 @@ class HybridSearcher:
         fusion 0.925, plus document ranks from the chunk lists 0.936, plus the whole-document
         lists 0.952 (README, benchmarks). k=10 and equal weights held up across the grids tried.
         """
+        longest = max([len(r) for r in rankings] + [len(d) for d in doc_rankings] + [0])
+        gains = [1.0 / (self._rrf_k + rank + 1) for rank in range(longest)]
         chunk_score: dict[str, float] = {}
         doc_score: dict[str, float] = {}
         doc_of: dict[str, str] = {}
         doc_lists = list(doc_rankings)
         for ranking in rankings:
             seen_docs: dict[str, None] = {}
-            for rank, (chunk, _) in enumerate(ranking):
-                gain = 1.0 / (self._rrf_k + rank + 1)
-                chunk_score[chunk.chunk_id] = chunk_score.get(chunk.chunk_id, 0.0) + gain
-                doc_of[chunk.chunk_id] = chunk.doc_id
+            for (chunk, _), gain in zip(ranking, gains, strict=False):
+                cid = chunk.chunk_id
+                chunk_score[cid] = chunk_score.get(cid, 0.0) + gain
+                doc_of[cid] = chunk.doc_id
                 seen_docs.setdefault(chunk.doc_id, None)
             doc_lists.append(list(seen_docs))
         for doc_ids in doc_lists:
-            for rank, doc_id in enumerate(doc_ids):
-                doc_score[doc_id] = doc_score.get(doc_id, 0.0) + 1.0 / (self._rrf_k + rank + 1)
+            for doc_id, gain in zip(doc_ids, gains, strict=False):
+                doc_score[doc_id] = doc_score.get(doc_id, 0.0) + gain
         return {cid: score + doc_score[doc_of[cid]] for cid, score in chunk_score.items()}
 
     def search(

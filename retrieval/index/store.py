@@ -18,8 +18,9 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
 
-from retrieval.index.chroma import ChromaCollection, chroma_where
+from retrieval.index.chroma import ChromaCollection
 from retrieval.index.embeddings import QueryVectors
+from retrieval.index.records import chroma_where
 from retrieval.index.sentence_vectors import SentenceVectors, StoredSentence
 from retrieval.index.sidecars import Sidecars, SidecarSet
 from retrieval.index.sidecars.change import Change, add_vector
@@ -294,8 +295,11 @@ class ChunkStore:
     def dense(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[Chunk, float]]:
-        """Nearest chunks by cosine similarity (1.0 = same direction); none from an empty store."""
-        return self._chroma.nearest(self._embed_query(query), k=k, where=chroma_where(filters))
+        """Nearest chunks by cosine similarity (1.0 = same direction); none from an empty store.
+        The chunks come from the sidecars' table, which holds the collection's current revision."""
+        known = self._fresh().lexical.chunks_by_id
+        vector = self._embed_query(query)
+        return self._chroma.nearest(vector, k=k, where=chroma_where(filters), known=known)
 
     def sentences(self, chunks: Iterable[Chunk]) -> dict[str, list[StoredSentence]]:
         """The sentences of these chunks with their vectors (computed at ingest), by chunk id."""

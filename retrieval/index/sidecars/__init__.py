@@ -19,8 +19,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from retrieval.index.chroma import Facts, date_ordinal
+from retrieval.index.chroma import Facts
 from retrieval.index.lexical import Analyzer
+from retrieval.index.records import date_ordinal
 from retrieval.index.sidecars.centroids import CentroidIndex
 from retrieval.index.sidecars.change import Change
 from retrieval.index.sidecars.lexical import LexicalIndex

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.index.chroma import date_ordinal
 from retrieval.index.files import replaced_directory
 from retrieval.index.lexical import filter_mask
+from retrieval.index.records import date_ordinal
 from retrieval.index.sidecars.change import Change
 from retrieval.models import Chunk, SearchFilters
 

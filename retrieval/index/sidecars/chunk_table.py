@@ -41,6 +41,7 @@ class ChunkTable:
             raise ValueError("chunk table has unexpected columns")
         self.columns = columns
         self._built: dict[int, Chunk] = {}
+        self._rows: dict[str, int] | None = None  # chunk id -> row, made at the first lookup
 
     @classmethod
     def from_chunks(cls, chunks: Sequence[Chunk]) -> ChunkTable:
@@ -54,6 +55,13 @@ class ChunkTable:
     def subset(self, rows: Sequence[int]) -> ChunkTable:
         """Only these rows, renumbered from 0 in the order given."""
         return ChunkTable({name: [self.columns[name][r] for r in rows] for name in _COLUMNS})
+
+    def by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        """The chunks of these ids that the table holds (a dense search's candidates)."""
+        if self._rows is None:
+            self._rows = {chunk_id: row for row, chunk_id in enumerate(self.columns["id"])}
+        rows = self._rows
+        return {i: self[rows[i]] for i in ids if i in rows}
 
     def __len__(self) -> int:
         return len(self.columns["id"])

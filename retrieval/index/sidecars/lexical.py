@@ -230,6 +230,9 @@ class LexicalIndex:
         )
         return [(self._chunks[row], score) for row, score in hits]
 
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        return self._chunks.by_id(ids)
+
     def search_documents(
         self, query: str, *, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[str, float]]:

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from chromadb.api.types import SearchResult
 
-from retrieval.index.chroma import chroma_where, chunk_metadata
 from retrieval.index.distributed import (
     CANDIDATES,
     K1,
@@ -25,6 +24,7 @@ from retrieval.index.distributed import (
     term_index,
 )
 from retrieval.index.lexical import Analyzer
+from retrieval.index.records import chroma_where, chunk_metadata
 from retrieval.ingest.chunking import chunk_document
 from retrieval.ingest.loaders import load_bytes
 from retrieval.models import SearchFilters

@@ -38,7 +38,8 @@ def test_one_revision_check_per_question(make_engine: EngineFactory) -> None:
     engine.store._chroma._client = client  # type: ignore[attr-defined]
 
     engine.searcher.retrieve("How many rail containers of weapons were shipped?")
-    assert client.get_collection_calls == 3  # dense documents, BM25 chunks, BM25 documents
+    # The four rankings (dense and BM25, of chunks and of documents) read one state.
+    assert client.get_collection_calls == 1
 
     client.get_collection_calls = 0
     answer = engine.answer("How many rail containers of weapons were shipped?")
@@ -82,3 +83,22 @@ def test_through_a_server_the_revision_is_asked_at_most_once_a_ttl(
 def _document(name: str, text: str) -> tuple[Document, list[Chunk]]:
     (doc,) = load_bytes(name, f"{text}\n".encode(), origin=name)
     return doc, chunk_document(doc)
+
+
+def test_dense_candidates_come_from_the_sidecars_and_the_rest_from_chroma(
+    make_engine: EngineFactory,
+) -> None:
+    """Chroma is asked for ids and distances only; the chunks come from the sidecars' table, and
+    any the table lacks (a change it has not followed yet) are read from Chroma, the same."""
+    engine = make_engine()
+    engine.ingest_paths([SEEDS])
+    store = engine.store
+    chroma = store._chroma  # type: ignore[attr-defined]
+    vector = store.query_vector("How many rail containers of weapons were shipped?")
+    full = chroma.nearest(vector, k=12, where=None)
+    via_sidecars = store.dense("How many rail containers of weapons were shipped?", k=12)
+    assert via_sidecars == full and len(full) == 12
+    half = {c.chunk_id: c for c, _ in full[:6]}
+    partial = chroma.nearest(vector, k=12, where=None, known=lambda ids: dict(half))
+    none_known = chroma.nearest(vector, k=12, where=None, known=lambda ids: {})
+    assert partial == full and none_known == full

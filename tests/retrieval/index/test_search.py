@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from retrieval.engine import Engine
 from retrieval.index.search import HybridSearcher, diversify
 from retrieval.models import Chunk, Passage, PassageKind
@@ -41,6 +44,10 @@ class _RankedStore:
         return self._documents
 
     lexical_documents = dense_documents
+
+    @contextlib.contextmanager
+    def one_revision(self) -> Iterator[None]:
+        yield
 
 
 def test_whole_document_rankings_can_lift_a_document_over_the_best_chunk() -> None:
