@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.errors import FeedError, FetchError
+from retrieval.errors import FeedError, FetchError, NewsbotError
 from retrieval.feeds.parse import FeedItem, parse_feed
 from retrieval.feeds.subscriptions import SHARED, Feed, Subscriptions
 from retrieval.interfaces import Engines
@@ -54,7 +54,11 @@ class FeedPoller:
         if not self.subscriptions.add(community, address):
             raise FeedError(f"{address} is followed already.")
         feed = next(f for f in self.subscriptions.feeds(community) if f.url == address)
-        result = self.poll(feed)
+        try:
+            result = self.poll(feed)
+        except NewsbotError:  # the store is down or another process's to write: nothing kept
+            self.subscriptions.remove(community, address)
+            raise
         if result.outcome == "failed" and not result.skipped:
             self.subscriptions.remove(community, address)
             raise FeedError(f"Not added: {result.message}")

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from retrieval.communities import CommunityEngines
-from retrieval.errors import FeedError
+from retrieval.errors import FeedError, StoreError
 from retrieval.feeds.parse import parse_feed
 from retrieval.feeds.poller import FeedPoller
 from retrieval.feeds.subscriptions import SHARED, Subscriptions
 from retrieval.web.addresses import AddressPolicy
 from retrieval.web.fetch import Fetcher, FetchLimits
 from tests.conftest import EngineFactory
+from tests.retrieval.index.test_chroma_server import _free_port, _start_server, _stop
 from tests.retrieval.web.site import LoopbackSite, Page, article
 
 STORIES = {
@@ -189,3 +190,22 @@ def test_following_reads_the_feed_at_once_and_refuses_what_is_no_feed(
     with pytest.raises(FeedError, match=r"Not added: Refused .* loopback"):  # the guard holds
         FeedPoller(Fetcher(), poller.subscriptions, engines).subscribe(7, site.url("/feed.xml"))
     assert [f.url for f in poller.subscriptions.feeds()] == [site.url("/feed.xml")]
+
+
+@pytest.mark.slow
+def test_following_while_the_store_is_down_keeps_nothing(
+    site: LoopbackSite, make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    port = _free_port()
+    server = _start_server(tmp_path / "server", port)
+    engine = make_engine(newsbot_fetch_allow="127.0.0.1", chroma_host="127.0.0.1", chroma_port=port)
+    _stop(server)
+    site.pages["/feed.xml"] = feed_page(rss(site, "/news/port"))
+    poller = FeedPoller(
+        Fetcher(AddressPolicy(["127.0.0.1"])),
+        Subscriptions(tmp_path / "feeds.sqlite3"),
+        CommunityEngines(engine),
+    )
+    with pytest.raises(StoreError, match="unavailable"):
+        poller.subscribe(SHARED, site.url("/feed.xml"))
+    assert poller.subscriptions.feeds() == []
