@@ -11,15 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.bot.test_cli import _clean_env, _installed
-from tests.retrieval.web.site import LoopbackSite, Page, article
+from tests.retrieval.web.site import LoopbackSite, story_site
 
 
 @pytest.fixture
 def site() -> Iterator[LoopbackSite]:
-    with LoopbackSite() as running:
-        running.pages["/story"] = Page(
-            article("Port reopens", "The port reopened on Monday after the storm, officials said.")
-        )
+    with story_site() as running:
         yield running
 
 

@@ -118,3 +118,23 @@ async def test_a_failing_button_answers_with_a_short_message_and_logs(
     assert kwargs["ephemeral"] is True and "8080" in kwargs["embed"].description
     assert pings_nobody(kwargs["allowed_mentions"])
     assert any("8080" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_a_feedback_file_from_before_servers_were_recorded_still_opens(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:  # the answers table as it was, without ``community``
+        db.execute(
+            "CREATE TABLE answers (answer_id TEXT PRIMARY KEY, question TEXT NOT NULL, "
+            "text TEXT NOT NULL, citations TEXT NOT NULL, created_at TEXT NOT NULL)"
+        )
+        db.execute("INSERT INTO answers VALUES ('old1', 'Old question?', 'Old.', '[]', '2026')")
+    store = FeedbackStore(path)
+    assert store.answer("old1") is not None  # kept
+    store.record_vote("old1", 1, -1)
+    new = sample_answer("New question?")
+    store.remember_answer(new, new.answer_id, 7)
+    store.record_vote(new.answer_id, 1, 1)
+    assert [r.question for r in store.ratings().worst] == ["Old question?", "New question?"]
+    assert [r.question for r in store.ratings(7).worst] == ["New question?"]

@@ -350,3 +350,24 @@ def test_a_web_port_that_is_taken_is_one_line_and_exit_2(tmp_path: Path) -> None
         f"newsbot: the web app (NEWSBOT_WEB_PORT) could not listen on 127.0.0.1:{port}: "
     )
     assert err.getvalue().count("\n") == 1
+
+
+def test_feed_polls_are_counted_for_metrics() -> None:
+    import datetime as dt
+
+    from bot.discord.runner import _counter
+    from bot.web.metrics import Metrics
+    from retrieval.feeds.poller import PollResult
+    from retrieval.feeds.subscriptions import Feed
+
+    assert _counter(None) is None
+    metrics = Metrics()
+    count = _counter(metrics)
+    assert count is not None
+    feed = Feed(0, "https://news.example/feed", "", None, None, dt.datetime.now(dt.UTC), None, "")
+    count(PollResult(feed, "new", "2 new", ("https://a.example/1", "https://a.example/2")))
+    count(PollResult(feed, "failed", "500"))
+    text = metrics.render().decode()
+    assert 'newsbot_feed_polls_total{outcome="new"} 1.0' in text
+    assert 'newsbot_feed_polls_total{outcome="failed"} 1.0' in text
+    assert "newsbot_feed_items_total 2.0" in text

@@ -11,15 +11,12 @@ import pytest
 from tests.bot.discord.test_moderation import make_attachment, sources_cog
 from tests.bot.fakes import FakeEngine, invoke, make_interaction, make_services, shown_text
 from tests.conftest import EngineFactory
-from tests.retrieval.web.site import LoopbackSite, Page, article
+from tests.retrieval.web.site import LoopbackSite, story_site
 
 
 @pytest.fixture
 def site() -> Iterator[LoopbackSite]:
-    with LoopbackSite() as running:
-        running.pages["/story"] = Page(
-            article("Port reopens", "The port reopened on Monday after the storm, officials said.")
-        )
+    with story_site() as running:
         yield running
 
 

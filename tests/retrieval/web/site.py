@@ -86,3 +86,12 @@ def article(title: str, body: str, *, canonical: str | None = None) -> bytes:
         f"<article><h1>{title}</h1>{paragraphs}</article>"
         "<footer>Copyright Example News</footer></body></html>"
     ).encode()
+
+
+def story_site() -> LoopbackSite:
+    """A site with one article at ``/story`` (not yet started: use it with ``with``)."""
+    site = LoopbackSite()
+    site.pages["/story"] = Page(
+        article("Port reopens", "The port reopened on Monday after the storm, officials said.")
+    )
+    return site
