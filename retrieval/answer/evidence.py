@@ -1,54 +1,31 @@
-"""Does this sentence answer this question? Features of a (question, sentence) pair and the small
-learned scorer that weighs them.
+"""Does this sentence answer this question? The features of each candidate sentence.
 
 Relevance asks whether a passage is about the topic; an answer needs a sentence that says what was
 asked: close in meaning (MiniLM cosine of the two, the sentence's vector computed once at ingest),
 covering the question's distinctive words, and holding the kind of thing the question asks for
-(who: a name; when: a date; how many: a number; what did X say: reported words) that the question
-does not already contain. A logistic model trained on SQuAD 2.0 articles
-(``benchmarks/train_answer_scorer.py``) turns the features into a probability; the weights ship
-in ``answer_scorer.json`` beside this module.
+(``kinds``) that the question does not already contain. ``scorer.AnswerScorer`` weighs them.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
+
+import numpy as np
 
 from retrieval.answer.constraints import constraints
+from retrieval.answer.kinds import KINDS, counted, counts_it, expected_kind, holds_kind
+from retrieval.summary.quotable import is_fragment
 
-_WH = re.compile(r"\b(who|whom|whose|when|where|how many|how much|how long|how old|what year|"
-                 r"which year|what date|what percentage|what did|what does|what do|what has)\b",
-                 re.IGNORECASE)  # fmt: skip
-# Capitalised words and runs of them ("Vladimir Putin", "Bank of England"); a sentence's first word
-# is capitalised anyway, so it only counts as part of a longer run.
-_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w’'&-]*)*")
-_NUMBER = re.compile(
-    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-    r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|"
-    r"dozen|dozens|several|half)\b",
-    re.IGNORECASE,
-)
-_DATE = re.compile(
-    r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b|"
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d+(?:st|nd|rd|th)\s+"
-    r"century\b|\b(?:yesterday|today|last (?:week|month|year)|earlier this (?:week|month|year))\b",
-    re.IGNORECASE,
-)
-# "Who ..." in news is often answered by a group, not a name: "marked as a blood alliance by experts".
-_AGENTS = re.compile(
-    r"\b(?:experts?|analysts?|officials?|observers?|critics?|diplomats?|scientists?|researchers?"
-    r"|sources?|witnesses|residents|police|authorities|lawmakers|investigators|spokes(?:man|woman))\b",
-    re.IGNORECASE,
-)
-_SPEECH = re.compile(r"[\"“”]|\b(?:said|says|told|stated|added|warned|called|described)\b")
 _WORD = re.compile(r"[\w’']+")
+_LETTERS = re.compile(r"[A-Za-z]")
+# The sentence's own evidence, then its neighbours' (a sentence saying "It is now located at Soho
+# Square" answers through the one before it), then how it stands against the other candidates of the
+# same question (ranking is relative: the best of the lot, not a sentence good in general), then
+# which kind the question asks for and which the sentence holds.
 FEATURES = (
     "cosine",
     "coverage",
@@ -62,7 +39,18 @@ FEATURES = (
     "missing_constraints",
     "rarest_missing",
     "bigrams",
+    "prev_cosine",
+    "next_cosine",
+    "window_coverage",
+    "window_gain",
+    "cosine_gap",
+    "coverage_gap",
+    "cosine_rank",
+    "counts_asked",
+    *(f"found_{k}" for k in KINDS),
+    *(f"asks_{k}" for k in KINDS),
 )
+_MIN_WORDS = 5
 
 
 def idf_coverage(
@@ -82,40 +70,16 @@ def rarest_missing(
     return max(missing, default=0.0) / top if top else 0.0
 
 
-def expected_kind(question: str) -> str | None:
-    """What kind of thing the question asks for, if its wording says."""
-    match = _WH.search(question)
-    if not match:
-        return None
-    wh = match.group(1).lower()
-    if wh in ("who", "whom", "whose"):
-        return "name"
-    if wh in ("when", "what year", "which year", "what date"):
-        return "date"
-    if wh == "where":
-        return "name"
-    if wh.startswith("how") or wh == "what percentage":
-        return "number"
-    return "speech"  # what did/does X ... (say, want, announce): reported words
-
-
-def holds_kind(kind: str, sentence: str, question: str) -> bool:
-    """Whether the sentence holds a thing of ``kind`` that the question does not already name."""
-    asked = {w.lower() for w in _WORD.findall(question)}
-    if kind == "speech":
-        return bool(_SPEECH.search(sentence))
-    if kind == "name" and any(m.group(0).lower() not in asked for m in _AGENTS.finditer(sentence)):
-        return True
-    pattern = {"name": _NAME, "date": _DATE, "number": _NUMBER}[kind]
-    for match in pattern.finditer(sentence):
-        if kind == "name" and match.start() == 0 and " " not in match.group(0):
-            continue  # "The", "North": capitalised only because the sentence starts there
-        if kind == "name" and _DATE.fullmatch(match.group(0)):
-            continue  # "Saturday", "March": a date, not who
-        words = {w.lower() for w in _WORD.findall(match.group(0))}
-        if words and not words <= asked:
-            return True
-    return False
+def is_answer_sentence(text: str) -> bool:
+    """A statement of some substance: not a fragment, not a rhetorical question."""
+    stripped = text.strip()
+    return (
+        len(stripped.split()) >= _MIN_WORDS
+        and bool(_LETTERS.search(stripped))
+        and not stripped.rstrip("\"'”’) ").endswith("?")
+        and (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"'“‘(")
+        and not is_fragment(stripped)
+    )
 
 
 @dataclass(frozen=True)
@@ -130,6 +94,62 @@ class Candidate:
     passage_dense: float  # cosine between question and passage
     passage_text: str = ""
     rarest_missing: float = 0.0  # IDF of the rarest question term absent from the sentence, 0-1
+    prev_cosine: float = 0.0  # the sentence before it in the passage (0 when it opens it)
+    next_cosine: float = 0.0
+    window_coverage: float | None = None  # coverage of this sentence and the one before it
+    index: int = 0  # its place among the passage's sentences
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """What every candidate of one question is measured against."""
+
+    question: str
+    terms: Sequence[str]  # the question's analysed terms
+    vector: np.ndarray  # its unit vector, from the store's model
+    idf: Mapping[str, float]
+    top_idf: float  # stands in for terms the collection has never seen
+
+
+def passage_candidates(
+    view: QuestionView,
+    sentences: Sequence[str],
+    vectors: np.ndarray,
+    term_sets: Sequence[set[str]],
+    *,
+    passage_text: str,
+    passage_rank: int,
+    passage_dense: float,
+) -> list[Candidate]:
+    """The answer-shaped sentences of one passage as candidates (``vectors``, ``term_sets``: every
+    sentence's, in order). The engine and the training script both build them here, so the model
+    is trained on exactly what it is later shown."""
+    every = set().union(*term_sets) if term_sets else set()
+    passage_coverage = idf_coverage(view.terms, every, view.idf, view.top_idf)
+    cosines = vectors @ view.vector if len(sentences) else np.zeros(0)
+    out = []
+    for i, text in enumerate(sentences):
+        if not is_answer_sentence(text):
+            continue
+        present = term_sets[i]
+        window = present | term_sets[i - 1] if i else present
+        out.append(
+            Candidate(
+                text=text,
+                cosine=float(cosines[i]),
+                coverage=idf_coverage(view.terms, present, view.idf, view.top_idf),
+                passage_coverage=passage_coverage,
+                passage_rank=passage_rank,
+                passage_dense=passage_dense,
+                passage_text=passage_text,
+                rarest_missing=rarest_missing(view.terms, present, view.idf, view.top_idf),
+                prev_cosine=float(cosines[i - 1]) if i else 0.0,
+                next_cosine=float(cosines[i + 1]) if i + 1 < len(sentences) else 0.0,
+                window_coverage=idf_coverage(view.terms, window, view.idf, view.top_idf),
+                index=i,
+            )
+        )
+    return out
 
 
 def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
@@ -137,7 +157,7 @@ def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
 
 
 def features(question: str, candidate: Candidate, content_words: set[str]) -> list[float]:
-    """The feature vector, in :data:`FEATURES` order; ``content_words`` are the question's."""
+    """The candidate's own features (the first twelve of :data:`FEATURES`)."""
     kind = expected_kind(question)
     words = [w.lower() for w in _WORD.findall(candidate.text)]
     new = [w for w in words if w not in content_words and len(w) > 3]
@@ -162,42 +182,33 @@ def features(question: str, candidate: Candidate, content_words: set[str]) -> li
     ]
 
 
-@dataclass(frozen=True)
-class AnswerScorer:
-    """Logistic regression over :func:`features`.
-
-    ``threshold``: the bar a further answer sentence must clear. ``decline``: below it, no
-    sentence answers and a question is declined (5% of answerable training questions fall there).
-    """
-
-    weights: tuple[float, ...]
-    bias: float
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    threshold: float
-    decline: float
-
-    def probability(self, vector: Sequence[float]) -> float:
-        z = self.bias + sum(
-            w * (x - m) / s
-            for w, x, m, s in zip(self.weights, vector, self.mean, self.scale, strict=True)
+def feature_matrix(question: str, candidates: Sequence[Candidate]) -> np.ndarray:
+    """One row of :data:`FEATURES` per candidate; the relative ones compare it with the others."""
+    if not candidates:
+        return np.zeros((0, len(FEATURES)))
+    words = {w.lower() for w in question.split()}
+    kind = expected_kind(question)
+    noun = counted(question)
+    own = np.array([features(question, c, words) for c in candidates], dtype=np.float64)
+    cosine, coverage = own[:, 0], own[:, 1]
+    rank = np.empty(len(candidates))
+    rank[np.argsort(-cosine, kind="stable")] = np.arange(len(candidates))
+    rows = []
+    for i, c in enumerate(candidates):
+        window = c.coverage if c.window_coverage is None else c.window_coverage
+        found = kind is not None and own[i, 4] > 0
+        rows.append(
+            [
+                c.prev_cosine,
+                c.next_cosine,
+                window,
+                window - c.coverage,
+                cosine[i] - cosine.max(),
+                coverage[i] - coverage.max(),
+                1.0 / (1.0 + rank[i]),
+                1.0 if noun and counts_it(c.text, noun) else 0.0,
+                *(1.0 if found and kind == k else 0.0 for k in KINDS),
+                *(1.0 if kind == k else 0.0 for k in KINDS),
+            ]
         )
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, object]) -> AnswerScorer:
-        if tuple(data["features"]) != FEATURES:  # type: ignore[arg-type]
-            raise ValueError("answer scorer weights were trained on other features")
-        return cls(
-            weights=tuple(float(x) for x in data["weights"]),  # type: ignore[attr-defined]
-            bias=float(data["bias"]),  # type: ignore[arg-type]
-            mean=tuple(float(x) for x in data["mean"]),  # type: ignore[attr-defined]
-            scale=tuple(float(x) for x in data["scale"]),  # type: ignore[attr-defined]
-            threshold=float(data["threshold"]),  # type: ignore[arg-type]
-            decline=float(data["decline"]),  # type: ignore[arg-type]
-        )
-
-    @classmethod
-    def bundled(cls) -> AnswerScorer:
-        text = resources.files("retrieval.answer").joinpath("answer_scorer.json").read_text()
-        return cls.from_mapping(json.loads(text))
+    return np.hstack([own, np.array(rows, dtype=np.float64)])

@@ -4,16 +4,17 @@ Every sentence is quoted verbatim from a passage, so the answer cannot say anyth
 Two questions are asked in turn. Is a passage about the question at all (the relevance gate: dense
 similarity and how much of the question's weighted vocabulary it covers)? When none is, the engine
 says the documents don't cover it instead of quoting the nearest text. Then, which of its sentences
-answers the question (``evidence.AnswerScorer`` over the sentence's own vector, stored at ingest, its
-coverage, and whether it holds what the question asks for)? That one comes first, alone unless
-others answer nearly as well and add something new.
+answers the question, and does it answer at all (``scorer.AnswerScorer`` over the sentence's own
+vector, stored at ingest, its neighbours', its coverage, and whether it holds what the question asks
+for)? A question no sentence answers is declined even when the passages are on its subject. The
+answering sentence comes first, alone unless others answer nearly as well and add something new.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -21,12 +22,13 @@ import numpy as np
 from retrieval.answer.citations import answer_id, citation_for, with_markers
 from retrieval.answer.constraints import asks_question, other_editions, unmatched_names
 from retrieval.answer.evidence import (
-    AnswerScorer,
     Candidate,
-    features,
+    QuestionView,
+    feature_matrix,
     idf_coverage,
-    rarest_missing,
+    passage_candidates,
 )
+from retrieval.answer.scorer import AnswerScorer
 from retrieval.calibration import RelevanceGate, calibration_for
 from retrieval.index.lexical import Analyzer
 from retrieval.index.search import Retrieval
@@ -39,7 +41,6 @@ from retrieval.summary.quotable import needs_context
 ABSTAIN_TEXT = "The documents don't cover that."
 NO_SENTENCE_TEXT = "Some documents are on the subject, but none of them states the answer."
 
-_LETTERS = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"[\w’']+")
 _MIN_NEW_WORDS = 3  # a second sentence must add at least this many content words
 
@@ -56,8 +57,10 @@ class SentenceSource(Protocol):
 class _Candidate:
     text: str
     passage_index: int
-    start: int  # offset in the document
-    probability: float  # that this sentence answers the question
+    share: float  # of the question's softmax over its candidates: how sure the ranker is
+    # What is quoted: the sentence, or, when it leans on the one before it ("It is now located at
+    # Soho Square."), both together. None when it leans on a sentence the passage does not hold.
+    quote: str | None
 
 
 class ExtractiveAnswerer:
@@ -82,17 +85,9 @@ class ExtractiveAnswerer:
 
     def coverage(self, question_terms: Sequence[str], text: str, idf: Mapping[str, float]) -> float:
         """Share of the question's IDF weight that appears in ``text`` (unknown terms weigh most)."""
-        return self._coverage(question_terms, set(self._analyzer.terms(text)), idf)
-
-    def _coverage(
-        self, question_terms: Sequence[str], present: set[str], idf: Mapping[str, float]
-    ) -> float:
-        return idf_coverage(question_terms, present, idf, self._top_idf(idf))
-
-    def _rarest_missing(
-        self, question_terms: Sequence[str], present: set[str], idf: Mapping[str, float]
-    ) -> float:
-        return rarest_missing(question_terms, present, idf, self._top_idf(idf))
+        return idf_coverage(
+            question_terms, set(self._analyzer.terms(text)), idf, self._top_idf(idf)
+        )
 
     def _top_idf(self, idf: Mapping[str, float]) -> float:
         """The rarest term's weight, stands in for words the collection has never seen.
@@ -107,12 +102,20 @@ class ExtractiveAnswerer:
     def relevant_passages(
         self, question: str, retrieval: Retrieval, idf: Mapping[str, float]
     ) -> list[Passage]:
-        """The retrieved passages that pass the relevance gate, best first."""
+        """The retrieved passages that pass the relevance gate, best first.
+
+        A passage's words are read with its document's title: a passage is about what its headline
+        says, though its body may name it otherwise ("Iranian MPs" over a story on "Iran's
+        parliament"). Headlines asked as topics were declined one time in ten without it.
+        """
         terms = self._analyzer.query_terms(question)
         kept = []
         for passage in retrieval.passages:
-            dense = retrieval.dense_similarity.get(passage.chunk.chunk_id, 0.0)
-            if self._gate.relevant(dense, self.coverage(terms, passage.chunk.text, idf)):
+            chunk = passage.chunk
+            dense = retrieval.dense_similarity.get(chunk.chunk_id, 0.0)
+            if self._gate.relevant(
+                dense, self.coverage(terms, f"{chunk.title}\n{chunk.text}", idf)
+            ):
                 kept.append(passage)
         return kept
 
@@ -132,15 +135,17 @@ class ExtractiveAnswerer:
         if mismatch is not None:
             asked, covered = mismatch
             return abstention(question, f"The documents cover {_listing(covered)}, not {asked}.")
-        ranked = self.ranked(question, top, idf, dense or {})
+        ranked, answerable = self.ranked(question, top, idf, dense or {})
         if not ranked:
             return abstention(question)
         # A question asks for a fact: on-topic passages are not enough, one sentence must state
         # it. A topic ("Labour plans maternity pay rise") is answered by what is relevant to it.
-        if asks_question(question) and ranked[0].probability < self._scorer.decline:
-            return abstention(question, NO_SENTENCE_TEXT)
-        chosen = _pick(ranked, self._max_sentences, self._scorer.threshold, question)
         missing = unmatched_names(question, [p.chunk.text for p in top])
+        # A question pins its names: one about the Beatles is not answered from a sentence about
+        # Nirvana, however close. A topic only points at a subject, so it is answered.
+        if asks_question(question) and (missing or answerable < self._scorer.decline):
+            return abstention(question, NO_SENTENCE_TEXT + _missing_text(missing))
+        chosen = _pick(ranked, self._max_sentences, self._scorer.further, question)
         return build_answer(question, top, chosen, missing=missing)
 
     def ranked(
@@ -149,70 +154,80 @@ class ExtractiveAnswerer:
         top: Sequence[Passage],
         idf: Mapping[str, float],
         dense: Mapping[str, float],
-    ) -> list[_Candidate]:
-        """Every answer-shaped sentence of ``top``, most likely to answer first."""
-        terms = self._analyzer.query_terms(question)
-        question_vector = self._sentences.query_vector(question)
+    ) -> tuple[list[_Candidate], float]:
+        """Every answer-shaped sentence of ``top``, most likely to answer first, and the
+        probability that the first one answers the question at all."""
+        view = QuestionView(
+            question,
+            self._analyzer.query_terms(question),
+            self._sentences.query_vector(question),
+            idf,
+            self._top_idf(idf),
+        )
         stored = self._sentences.sentences([p.chunk for p in top])
-        words = {w.lower() for w in question.split()}
-        scored: list[_Candidate] = []
+        candidates: list[Candidate] = []
+        shown: list[_Candidate] = []
+        comments: list[bool] = []
         for i, passage in enumerate(top):
             chunk = passage.chunk
-            passage_coverage = self.coverage(terms, chunk.text, idf)
-            for sentence in stored.get(chunk.chunk_id, []):
-                if not _is_answer_sentence(sentence.text):
-                    continue
-                present = set(self._analyzer.terms(sentence.text))
-                candidate = Candidate(
-                    text=" ".join(sentence.text.split()),
-                    cosine=float(sentence.vector @ question_vector),
-                    coverage=self._coverage(terms, present, idf),
-                    passage_coverage=passage_coverage,
-                    passage_rank=i,
-                    passage_dense=dense.get(chunk.chunk_id, 0.0),
-                    passage_text=chunk.text,
-                    rarest_missing=self._rarest_missing(terms, present, idf),
-                )
-                probability = self._scorer.probability(features(question, candidate, words))
-                if chunk.kind is PassageKind.COMMENT:
-                    probability *= 0.7  # a reader's voice answers only when reporting does not
-                scored.append(
-                    _Candidate(sentence.text, i, chunk.start + sentence.start, probability)
-                )
-        scored.sort(key=lambda c: c.probability, reverse=True)
-        return scored
+            sentences = stored.get(chunk.chunk_id, [])
+            if not sentences:
+                continue
+            found = passage_candidates(
+                view,
+                [s.text for s in sentences],
+                np.vstack([s.vector for s in sentences]),
+                [set(self._analyzer.terms(s.text)) for s in sentences],
+                passage_text=chunk.text,
+                passage_rank=i,
+                passage_dense=dense.get(chunk.chunk_id, 0.0),
+            )
+            for c in found:
+                shown.append(_Candidate(c.text, i, 0.0, _quote(chunk, sentences, c.index)))
+                comments.append(chunk.kind is PassageKind.COMMENT)
+            candidates += found
+        if not candidates:
+            return [], 0.0
+        judged = self._scorer.judge(feature_matrix(question, candidates))
+        # a reader's voice answers only when reporting does not
+        shares = judged.shares * np.where(comments, 0.7, 1.0)
+        scored = [replace(c, share=float(p)) for c, p in zip(shown, shares, strict=True)]
+        scored.sort(key=lambda c: c.share, reverse=True)
+        return scored, judged.answerable
 
 
-def _is_answer_sentence(text: str) -> bool:
-    """A statement of some substance: not a fragment, not a rhetorical question."""
-    stripped = text.strip()
-    return (
-        len(stripped.split()) >= 5
-        and bool(_LETTERS.search(stripped))
-        and not stripped.rstrip("\"'”’) ").endswith("?")
-        and (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"'“‘(")
-    )
+def _quote(chunk: Chunk, sentences: Sequence[StoredSentence], index: int) -> str | None:
+    """The sentence as quoted: with the one before it when it leans on it, None when that one
+    is not in the passage (a chunk boundary cut it off)."""
+    sentence = sentences[index]
+    if not needs_context(sentence.text):
+        return sentence.text
+    if index == 0:
+        return None
+    return chunk.text[sentences[index - 1].start : sentence.end]
 
 
 def _pick(
-    ranked: Sequence[_Candidate], limit: int, threshold: float, question: str
+    ranked: Sequence[_Candidate], limit: int, further: float, question: str
 ) -> list[_Candidate]:
     """The answering sentence first; more only when they answer too and add something new.
 
-    A sentence that leans on the one before it ("This came after ...") never stands alone, so it is
-    passed over; so is one that repeats what is already chosen.
+    A sentence that leans on the one before it ("This came after ...") comes with that one, or is
+    passed over when the passage does not hold it; one that repeats what is chosen is skipped.
     """
-    standalone = [c for c in ranked if not needs_context(c.text)] or list(ranked)
-    first = standalone[0]
+    quotable = [c for c in ranked if c.quote is not None] or [
+        replace(c, quote=c.text) for c in ranked
+    ]
+    first = quotable[0]
     chosen = [first]
     known = _content(question) | _content(first.text)
-    bar = max(threshold, 0.75 * first.probability)
-    for cand in standalone[1:]:
-        if len(chosen) == limit or cand.probability < bar:
+    bar = further * first.share
+    for cand in quotable[1:]:
+        if len(chosen) == limit or cand.share < bar:
             break
         words = _content(cand.text)
         if len(words - known) < _MIN_NEW_WORDS or any(
-            _jaccard(words, _content(c.text)) > 0.6 for c in chosen
+            _jaccard(words, _content(c.text)) > 0.6 or cand.text in (c.quote or "") for c in chosen
         ):
             continue
         chosen.append(cand)
@@ -255,13 +270,12 @@ def build_answer(
             citations.append(
                 citation_for(numbers[cand.passage_index], passages[cand.passage_index])
             )
-        sentences.append(AnswerSentence(cand.text, (numbers[cand.passage_index],)))
+        sentences.append(AnswerSentence(cand.quote or cand.text, (numbers[cand.passage_index],)))
     # Sentences stay verbatim quotes (offsets and verification rely on it); only the joined text,
     # what people read, folds line breaks and drops the stray full stops of scraped pages
     # ("suggesting that. Russian President ..." reads "suggesting that Russian President ...").
     text = " ".join(with_markers(_readable(s.text), s.citations) for s in sentences)
-    if missing:
-        text += f" The documents don't mention {_listing(list(missing))}."
+    text += _missing_text(missing)
     return Answer(
         question=question,
         text=text,
@@ -270,6 +284,10 @@ def build_answer(
         sentences=tuple(sentences),
         answer_id=answer_id(question, text),
     )
+
+
+def _missing_text(missing: Sequence[str]) -> str:
+    return f" The documents don't mention {_listing(list(missing))}." if missing else ""
 
 
 def abstention(question: str, text: str = ABSTAIN_TEXT) -> Answer:

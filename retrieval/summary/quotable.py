@@ -39,6 +39,8 @@ _FRAGMENT_START = re.compile(
     r"^(?:which|including|while|although|though|whereas|because|if)\b", re.I
 )
 _ALWAYS_FRAGMENT = re.compile(r"^(?:which|including)\b", re.IGNORECASE)
+# A sentence whose last word needs more after it was cut ("... reports suggesting that.").
+_DANGLING_END = re.compile(r"\b(?:that|the|a|an|of|to|and|has|with)\W*$", re.IGNORECASE)
 
 MIN_WORDS = 5
 MAX_WORDS = 70
@@ -70,11 +72,19 @@ def is_quotable(sentence: str) -> bool:
 def is_point_material(sentence: str) -> bool:
     """Whether a quotable sentence reads as a reported statement: no questions, no talking to the reader."""
     stripped = sentence.strip()
-    if _ALWAYS_FRAGMENT.match(stripped) or (
-        _FRAGMENT_START.match(stripped) and "," not in stripped
-    ):
+    if is_fragment(stripped):
         return False
     return not stripped.endswith("?") and not _READER_ADDRESS.search(_outside_quotes(stripped))
+
+
+def is_fragment(sentence: str) -> bool:
+    """A piece of a sentence: "While the details remain undisclosed.", "... suggesting that."."""
+    stripped = sentence.strip()
+    return bool(
+        _ALWAYS_FRAGMENT.match(stripped)
+        or (_FRAGMENT_START.match(stripped) and "," not in stripped)
+        or _DANGLING_END.search(stripped)
+    )
 
 
 def starts_anaphoric(sentence: str) -> bool:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from retrieval.answer import evidence
 from retrieval.answer.evidence import (
     FEATURES,
-    AnswerScorer,
     Candidate,
-    expected_kind,
-    features,
-    holds_kind,
+    QuestionView,
+    feature_matrix,
     idf_coverage,
+    passage_candidates,
     rarest_missing,
 )
+from retrieval.answer.kinds import counted, counts_it, expected_kind, holds_kind
+from retrieval.answer.scorer import AnswerScorer
 from retrieval.engine import Engine
+from retrieval.index.lexical import Analyzer
 from tests.conftest import EngineFactory
 
 
@@ -27,7 +32,10 @@ from tests.conftest import EngineFactory
         ("When did Kim Jong-un visit Russia?", "date"),
         ("How many rail containers of weapons were shipped?", "number"),
         ("What did Blinken say about the alliance?", "speech"),
+        ("What does North Korea want from Russia in return?", None),
         ("Is Russia arming North Korea?", None),
+        ("Where was Ossie Davis found dead?", "place"),
+        ("What was the US unemployment rate after the January figures?", "number"),
     ],
 )
 def test_the_question_says_what_kind_of_answer_it_wants(question: str, kind: str | None) -> None:
@@ -47,13 +55,71 @@ def test_a_sentence_holds_the_kind_only_when_it_adds_one() -> None:
     assert not holds_kind("name", "Experts called it that.", "What did experts call it?")
     # a weekday or a month is capitalised, but it says when, not who
     assert not holds_kind("name", "It opened on Saturday in March.", "Who opened it?")
+    where = "Where was Ossie Davis found dead?"
+    assert holds_kind("place", "Davis was found dead in his hotel in Miami Beach.", where)
+    assert not holds_kind("place", "US actor Ossie Davis has been found dead at 87.", where)
 
 
-def test_the_bundled_scorer_matches_the_features_and_prefers_the_answer() -> None:
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("How many Labour MPs could oppose the ID cards bill?", "mps"),
+        ("How many rail containers of weapons were shipped?", "container"),
+        ("How many countries could benefit from the plan?", "country"),
+        ("Who won?", None),
+    ],
+)
+def test_a_how_many_question_says_what_it_counts(question: str, noun: str | None) -> None:
+    assert counted(question) == noun
+
+
+def test_a_number_counts_the_noun_only_when_it_stands_before_it() -> None:
+    assert counts_it("Some 37 countries could benefit.", "country")
+    assert counts_it("North Korea has shipped thousands of rail cargo containers.", "container")
+    assert counts_it("There are now two and a half million cars on the roads.", "car")
+    assert not counts_it("Countries backed 100% debt relief.", "country")
+
+
+def _view(question: str, vector: np.ndarray) -> QuestionView:
+    analyzer = Analyzer()
+    return QuestionView(question, analyzer.query_terms(question), vector, {}, 1.0)
+
+
+def test_candidates_carry_their_neighbours_and_skip_what_cannot_answer() -> None:
+    analyzer = Analyzer()
+    sentences = [
+        "The Huguenot church was founded in London in 1550 by refugees.",
+        "It is now located at Soho Square.",
+        "Why?",
+        "Services are still held there in French every Sunday.",
+    ]
+    vectors = np.eye(4)
+    view = _view("Where is the Huguenot church now located?", np.array([0.2, 0.9, 0.0, 0.1]))
+    found = passage_candidates(
+        view,
+        sentences,
+        vectors,
+        [set(analyzer.terms(s)) for s in sentences],
+        passage_text=" ".join(sentences),
+        passage_rank=0,
+        passage_dense=0.5,
+    )
+    assert [c.index for c in found] == [0, 1, 3]  # "Why?" is no statement
+    soho = found[1]
+    assert soho.cosine == pytest.approx(0.9)
+    assert (soho.prev_cosine, soho.next_cosine) == (pytest.approx(0.2), pytest.approx(0.0))
+    # the sentence before it names the church the question asks about: the window covers more
+    assert soho.window_coverage is not None and soho.window_coverage > soho.coverage
+    matrix = feature_matrix(view.question, found)
+    assert matrix.shape == (3, len(FEATURES))
+    gap = FEATURES.index("cosine_gap")
+    assert matrix[1, gap] == 0.0 and matrix[0, gap] < 0.0  # the best cosine of the lot
+
+
+def test_the_bundled_scorer_prefers_the_answer_and_doubts_a_stranger() -> None:
     scorer = AnswerScorer.bundled()
-    assert 0.0 < scorer.decline < scorer.threshold < 1.0 and len(scorer.weights) == len(FEATURES)
+    assert 0.0 < scorer.decline < 1.0 and 0.0 < scorer.further <= 1.0
     question = "How many rail containers of weapons were shipped?"
-    words = {w.lower() for w in question.split()}
     answer = Candidate(
         "North Korea has shipped thousands of rail cargo containers of weapons to Russia.",
         cosine=0.7, coverage=1.0, passage_coverage=1.0, passage_rank=0, passage_dense=0.5,
@@ -62,17 +128,18 @@ def test_the_bundled_scorer_matches_the_features_and_prefers_the_answer() -> Non
         "The answer lies in the ongoing conflict in Ukraine.",
         cosine=0.2, coverage=0.0, passage_coverage=1.0, passage_rank=0, passage_dense=0.5,
     )  # fmt: skip
-    assert scorer.probability(features(question, answer, words)) > scorer.probability(
-        features(question, filler, words)
-    )
+    judged = scorer.judge(feature_matrix(question, [filler, answer]))
+    assert judged.shares[1] > judged.shares[0] and judged.shares.sum() == pytest.approx(1.0)
+    assert judged.answerable >= scorer.decline
+    alone = scorer.judge(feature_matrix(question, [filler]))
+    assert alone.answerable < scorer.decline  # the best of a bad lot is still no answer
 
 
 def test_weights_trained_on_other_features_are_refused() -> None:
+    data = json.loads(Path(evidence.__file__).with_name("answer_scorer.json").read_text())
+    AnswerScorer.from_mapping(data)
     with pytest.raises(ValueError, match="other features"):
-        AnswerScorer.from_mapping(
-            {"features": ["cosine"], "weights": [1], "bias": 0, "mean": [0], "scale": [1],
-             "threshold": 0.5, "decline": 0.1}
-        )  # fmt: skip
+        AnswerScorer.from_mapping({**data, "features": ["cosine"]})
 
 
 def test_the_answering_sentence_comes_first_and_stands_alone(seed_engine: Engine) -> None:

@@ -138,8 +138,22 @@ def test_a_name_no_document_mentions_is_said_to_be_missing_not_swapped(
     make_engine: EngineFactory, tmp_path: Path
 ) -> None:
     engine = _library_engine(make_engine, tmp_path)
+    # China's loan is no answer about Japan's: declined, saying which name the documents lack
     answer = engine.answer("How much did Japan lend Eastfield's twin town?")
+    assert answer.abstained and not answer.citations
+    assert answer.text == f"{NO_SENTENCE_TEXT} The documents don't mention Japan."
+    covered = engine.answer("How much did China lend Eastfield's twin town?")
+    assert not covered.abstained and "$6m" in covered.sentences[0].text
+    assert "don't mention" not in covered.text
+
+
+def test_a_topic_naming_what_no_document_mentions_is_answered_saying_so(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    # A topic asks to hear what the documents hold on it, so the nearest fact is given, with the
+    # name they lack said after it rather than silently swapped.
+    engine = _library_engine(make_engine, tmp_path)
+    answer = engine.answer("Loan from Japan to Eastfield's twin town library")
     assert not answer.abstained
-    assert "China lent" in answer.sentences[0].text
+    assert "China lent" in answer.text
     assert answer.text.endswith("The documents don't mention Japan.")
-    assert "don't mention" not in engine.answer("How much did China lend the twin town?").text
