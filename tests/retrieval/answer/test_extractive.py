@@ -157,3 +157,24 @@ def test_a_topic_naming_what_no_document_mentions_is_answered_saying_so(
     assert not answer.abstained
     assert "China lent" in answer.text
     assert answer.text.endswith("The documents don't mention Japan.")
+
+
+def test_an_answer_that_leans_on_the_sentence_before_comes_with_it(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "church.md").write_text(
+        "---\ntitle: A history of the French Protestant Church of London\n---\n\n"
+        "The French Protestant Church of London was founded in 1550 by refugees from France. "
+        "It is now located at Soho Square, in a building designed by Aston Webb. "
+        "Services are still held there in French every Sunday morning.\n"
+    )
+    engine = make_engine()
+    engine.ingest_paths([tmp_path / "docs"])
+    answer = engine.answer("Who designed the building of the French Protestant Church of London?")
+    assert not answer.abstained
+    first = answer.sentences[0].text
+    # "It is now located at Soho Square" alone does not say what "it" is
+    assert first.startswith("The French Protestant Church of London was founded")
+    assert "Aston Webb" in first
+    assert any(first in c.quote for c in answer.citations)  # still one verbatim quote
