@@ -36,7 +36,7 @@ from retrieval.index.sentence_vectors import StoredSentence
 from retrieval.interfaces import Embedder
 from retrieval.models import Answer, AnswerSentence, Chunk, Citation, Passage, PassageKind
 from retrieval.sentences import plain_text, split_sentences
-from retrieval.summary.quotable import needs_context
+from retrieval.summary.quotable import addresses_reader, needs_context
 
 ABSTAIN_TEXT = "The documents don't cover that."
 NO_SENTENCE_TEXT = "Some documents are on the subject, but none of them states the answer."
@@ -182,9 +182,13 @@ class ExtractiveAnswerer:
                 passage_rank=i,
                 passage_dense=dense.get(chunk.chunk_id, 0.0),
             )
+            comment = chunk.kind is PassageKind.COMMENT
+            # A report that talks to its reader is the page's furniture ("This is the tech news
+            # you need to know this Tuesday."); a reader's comment may ("..., you name it.").
+            found = [c for c in found if comment or not addresses_reader(c.text)]
             for c in found:
                 shown.append(_Candidate(c.text, i, 0.0, _quote(chunk, sentences, c.index)))
-                comments.append(chunk.kind is PassageKind.COMMENT)
+                comments.append(comment)
             candidates += found
         if not candidates:
             return [], 0.0

@@ -74,7 +74,12 @@ def is_point_material(sentence: str) -> bool:
     stripped = sentence.strip()
     if is_fragment(stripped):
         return False
-    return not stripped.endswith("?") and not _READER_ADDRESS.search(_outside_quotes(stripped))
+    return not stripped.endswith("?") and not addresses_reader(stripped)
+
+
+def addresses_reader(sentence: str) -> bool:
+    """Talks to the reader outside quotation marks: a newsletter's "the news you need to know"."""
+    return bool(_READER_ADDRESS.search(_outside_quotes(sentence)))
 
 
 def is_fragment(sentence: str) -> bool:

@@ -178,3 +178,21 @@ def test_an_answer_that_leans_on_the_sentence_before_comes_with_it(
     assert first.startswith("The French Protestant Church of London was founded")
     assert "Aston Webb" in first
     assert any(first in c.quote for c in answer.citations)  # still one verbatim quote
+
+
+def test_a_report_talking_to_its_reader_is_never_quoted(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "briefing.md").write_text(
+        "---\ntitle: Tech briefing\n---\n\n"
+        "Good morning! This is the tech news you need to know this Tuesday.\n\n"
+        "The New York state attorney general is investigating WeWork over its office leases, "
+        "according to people familiar with the inquiry.\n"
+    )
+    engine = make_engine()
+    engine.ingest_paths([tmp_path / "docs"])
+    answer = engine.answer("What tech news is there this Tuesday about WeWork?")
+    assert not answer.abstained
+    assert "you need to know" not in answer.text
+    assert "attorney general is investigating WeWork" in answer.sentences[0].text
