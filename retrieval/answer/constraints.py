@@ -9,6 +9,7 @@ instead; a name the passages never mention is said to be missing rather than sil
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 # Years, ordinals, quarters, figures, and capitalised names past the question's first word (which
@@ -39,6 +40,18 @@ _EDITION = re.compile(r"\b(?:1[89][0-9]{2}|20[0-9]{2})\b|\b\d+(?:st|nd|rd|th)\b|
 # A run of capitalised words after the first word ("Capital Radio", "Bank of England").
 _NAME_RUN = re.compile(r"(?<=\s)[A-Z][\w&]*(?:['’]s)?(?:\s+(?:of\s+|the\s+)?[A-Z][\w&]*)*")
 _POSSESSIVE = re.compile(r"['’]s$")
+_LINKS = frozenset(("of", "the", "and", "de"))
+# Adjectives of places that share no first letters with them; either word mentions the place.
+_KIN = {
+    "french": "france", "irish": "ireland", "dutch": "netherlands holland", "swiss": "switzerland",
+    "british": "britain uk", "welsh": "wales", "scottish": "scotland scots", "english": "england",
+    "german": "germany", "spanish": "spain", "greek": "greece", "danish": "denmark",
+    "swedish": "sweden", "finnish": "finland", "polish": "poland", "turkish": "turkey",
+    "thai": "thailand", "israeli": "israel", "iraqi": "iraq", "pakistani": "pakistan",
+    "afghan": "afghanistan", "filipino": "philippines", "portuguese": "portugal",
+    "norwegian": "norway", "peruvian": "peru", "argentine": "argentina", "american": "america us",
+}  # fmt: skip
+_KIN.update({place: adjective for adjective, places in _KIN.items() for place in places.split()})
 # Words that open a question, or ask for a yes or no: what a request for a fact starts with.
 _QUESTION_START = re.compile(
     r"^\s*(?:who|whom|whose|what|when|where|which|why|how|did|does|do|is|are|was|were|will|"
@@ -92,18 +105,72 @@ def unmatched_names(question: str, passages: Sequence[str]) -> list[str]:
     name matches wherever its words stand together, in any case ("Capital Radio" is not matched
     by "Virgin Radio" nor by "the capital").
     """
-    texts = " ".join(" ".join(t.split()) for t in passages).lower()
+    texts = _searchable(passages)
     missing = []
-    for match in _NAME_RUN.finditer(question):
-        run = _POSSESSIVE.sub("", match.group(0))
-        if run in _QUESTION_CAPITALS:
-            continue
+    for run in _runs(question):
         for part in run.lower().split("-"):
-            stem = _stem(part)
+            stem = _stem(_plain(part))
+            if " " not in stem:
+                if not _mentioned(part, texts):
+                    missing.append(run)
+                    break
+                continue
             if stem and not re.search(rf"\b{re.escape(stem)}", texts):
                 missing.append(run)
                 break
     return list(dict.fromkeys(missing))
+
+
+def absent_names(question: str, passages: Sequence[str]) -> list[str]:
+    """The names of which some word appears nowhere in the passages: not a sibling ("Capital
+    Radio" beside "Virgin Radio"), a stranger ("the Beatles" among Nirvana stories).
+
+    Looser than :func:`unmatched_names`, because a question is declined on it: the words of a
+    run may stand apart ("the French House of Guise"), and a word's first letters are enough
+    ("Buddhist" finds Buddhism, "Victorian" Victoria).
+    """
+    texts = _searchable(passages)
+    absent = []
+    for run in _runs(question):
+        for word in re.split(r"[\s-]+", _plain(run.lower())):
+            if word in _LINKS or len(word) < 3:
+                continue
+            if not _mentioned(word, texts):
+                absent.append(run)
+                break
+    return list(dict.fromkeys(absent))
+
+
+def _runs(question: str) -> list[str]:
+    runs = []
+    for match in _NAME_RUN.finditer(question):
+        run = _POSSESSIVE.sub("", match.group(0))
+        if run not in _QUESTION_CAPITALS:
+            runs.append(run)
+    return runs
+
+
+def _searchable(passages: Sequence[str]) -> str:
+    """Passages as one lower-case text without accents, hyphens read as spaces ("Hervé",
+    "Norman-Arab" are found by "Herve", "Norman Arab")."""
+    return _plain(" ".join(" ".join(t.split()) for t in passages).lower()).replace("-", " ")
+
+
+def _mentioned(word: str, texts: str) -> bool:
+    """Whether one word of a name, or a word of its kin ("French", "France"), is in ``texts``."""
+    word = _plain(word)
+    kin = [word, *_KIN.get(word, "").split()]
+    return any(re.search(rf"\b{re.escape(_head(_stem(w)))}", texts) for w in kin if w)
+
+
+def _head(word: str) -> str:
+    """A word's first letters, enough to find its kin ("Buddhist" finds Buddhism)."""
+    return word[: max(4, len(word) - 3)]
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _stem(name: str) -> str:

@@ -20,7 +20,12 @@ from typing import Protocol
 import numpy as np
 
 from retrieval.answer.citations import answer_id, citation_for, with_markers
-from retrieval.answer.constraints import asks_question, other_editions, unmatched_names
+from retrieval.answer.constraints import (
+    absent_names,
+    asks_question,
+    other_editions,
+    unmatched_names,
+)
 from retrieval.answer.evidence import (
     Candidate,
     QuestionView,
@@ -140,10 +145,13 @@ class ExtractiveAnswerer:
             return abstention(question)
         # A question asks for a fact: on-topic passages are not enough, one sentence must state
         # it. A topic ("Labour plans maternity pay rise") is answered by what is relevant to it.
-        missing = unmatched_names(question, [p.chunk.text for p in top])
+        texts = [f"{p.chunk.title}\n{p.chunk.text}" for p in top]
+        missing = unmatched_names(question, texts)
         # A question pins its names: one about the Beatles is not answered from a sentence about
         # Nirvana, however close. A topic only points at a subject, so it is answered.
-        if asks_question(question) and (missing or answerable < self._scorer.decline):
+        if asks_question(question) and (
+            absent_names(question, texts) or answerable < self._scorer.decline
+        ):
             return abstention(question, NO_SENTENCE_TEXT + _missing_text(missing))
         chosen = _pick(ranked, self._max_sentences, self._scorer.further, question)
         return build_answer(question, top, chosen, missing=missing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.answer.constraints import (
+    absent_names,
     asks_question,
     constraints,
     other_editions,
@@ -56,3 +57,31 @@ def test_names_no_passage_mentions_are_reported_as_the_question_spells_them() ->
     assert unmatched_names("Who are the Virgins?", ["A Virgin spokesman said."]) == []
     assert unmatched_names("Did Chinese and Russian banks lend?", passages) == []
     assert unmatched_names("Who won the Oscars?", ["She won an Oscar."]) == []
+
+
+def test_a_name_is_absent_only_when_a_word_of_it_appears_nowhere() -> None:
+    passages = [
+        "Virgin Radio and the capital.",
+        "Hervé, a Norman-Arab general, fought the House of Guise. Buddhism grew in Victoria.",
+    ]
+    # a stranger: declined on
+    assert absent_names("How many unreleased Beatles tracks are there?", passages) == ["Beatles"]
+    # a sibling's words are all there: not absent, only unmatched (said after the answer)
+    assert absent_names("Is Capital Radio on 3G?", passages) == []
+    assert unmatched_names("Is Capital Radio on 3G?", passages) == ["Capital Radio"]
+    # accents, hyphens, words standing apart and a word's kin are mentions
+    for question in (
+        "When did Herve serve?",
+        "What was the Norman Arab style?",
+        "Who fought the House of Guise?",
+        "How many Victorians are Buddhist?",
+    ):
+        assert absent_names(question, passages) == [], question
+        assert unmatched_names(question, passages) == [], question
+
+
+def test_a_place_and_its_adjective_mention_each_other() -> None:
+    passages = ["Huguenots settled in Ireland and the Netherlands.", "A Scottish firm said so."]
+    assert absent_names("Which Irish cities had Huguenot mayors?", passages) == []
+    assert absent_names("Who led the Dutch Huguenots?", passages) == []
+    assert absent_names("What is the Welsh firm's search engine?", passages) == ["Welsh"]
