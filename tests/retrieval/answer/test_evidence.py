@@ -18,7 +18,7 @@ from retrieval.answer.evidence import (
     passage_candidates,
     rarest_missing,
 )
-from retrieval.answer.kinds import counted, counts_it, expected_kind, holds_kind
+from retrieval.answer.kinds import answers_kind, counted, counts_it, expected_kind, holds_kind
 from retrieval.answer.scorer import AnswerScorer
 from retrieval.engine import Engine
 from retrieval.index.lexical import Analyzer
@@ -78,6 +78,14 @@ def test_a_number_counts_the_noun_only_when_it_stands_before_it() -> None:
     assert counts_it("North Korea has shipped thousands of rail cargo containers.", "container")
     assert counts_it("There are now two and a half million cars on the roads.", "car")
     assert not counts_it("Countries backed 100% debt relief.", "country")
+
+
+def test_a_sentence_answers_the_kind_asked_or_the_question_does_not_say() -> None:
+    question = "How many countries could benefit from the G7 plan?"
+    assert answers_kind(question, "Some 37 countries could benefit after a review.")
+    assert answers_kind(question, "Ministers backed writing off 100% of the debts.") is False
+    assert answers_kind("Where was Davis found?", "He was found in Miami Beach.")
+    assert answers_kind("Is Russia arming North Korea?", "Russia sent shells.") is None
 
 
 def _view(question: str, vector: np.ndarray) -> QuestionView:

@@ -192,7 +192,27 @@ def test_a_report_talking_to_its_reader_is_never_quoted(
     )
     engine = make_engine()
     engine.ingest_paths([tmp_path / "docs"])
-    answer = engine.answer("What tech news is there this Tuesday about WeWork?")
+    answer = engine.answer("Tuesday tech news on WeWork")
     assert not answer.abstained
     assert "you need to know" not in answer.text
     assert "attorney general is investigating WeWork" in answer.sentences[0].text
+
+
+def test_the_sentence_holding_what_was_asked_comes_before_the_lead(
+    make_engine: EngineFactory, tmp_path: Path
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "obituary.md").write_text(
+        "---\ntitle: Actor Ossie Davis dies at 87\n---\n\n"
+        "US actor Ossie Davis has been found dead at the age of 87. "
+        "Davis, who was married to actress Ruby Dee, was found dead on Friday in his hotel room "
+        "in Miami Beach, where he was making a film. "
+        "He was best known for his work with the director Spike Lee.\n"
+    )
+    engine = make_engine()
+    engine.ingest_paths([tmp_path / "docs"])
+    answer = engine.answer("Where was Ossie Davis found dead?")
+    assert not answer.abstained
+    # the lead is the closest sentence to the question, but it does not say where
+    assert "Miami Beach" in answer.sentences[0].text
+    assert len(answer.sentences) == 1  # the lead answers nothing the first does not
