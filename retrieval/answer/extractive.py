@@ -83,13 +83,17 @@ class ExtractiveAnswerer:
         *,
         scorer: AnswerScorer | None = None,
         max_sentences: int = 3,
-        max_passages: int = 5,
+        max_passages: int = 8,
         gate: RelevanceGate | None = None,
     ) -> None:
         self._sentences = sentences
         self._scorer = scorer or AnswerScorer.bundled()
         self._analyzer = analyzer
         self._max_sentences = max_sentences
+        # Every passage retrieval brings (NEWSBOT_TOP_K, 8) that passes the gate: reading five
+        # left the answering sentence out of 7 of our 13 missed news questions; reading eight
+        # answers 0.725 of them first instead of 0.675, declines none instead of 0.025 and
+        # declines more look-alikes (0.83 against 0.79). SQuAD does not change.
         self._max_passages = max_passages
         self._gate = gate or calibration_for(embedder.name).gate
         self._top_cache: tuple[tuple[int, int], float] = ((0, -1), 1.0)
