@@ -169,6 +169,8 @@ def _head(word: str) -> str:
 
 
 def _plain(text: str) -> str:
+    if text.isascii():  # nearly every text, and the character walk below costs a millisecond
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -156,22 +156,39 @@ def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
-def features(question: str, candidate: Candidate, content_words: set[str]) -> list[float]:
+@dataclass(frozen=True)
+class _Asked:
+    """What the question itself contributes, worked out once rather than for every candidate."""
+
+    question: str
+    kind: str | None
+    words: set[str]  # its words, lower-cased
+    pinned: list[str]  # its years, figures and names (``constraints``)
+    bigrams: set[tuple[str, str]]
+
+    @classmethod
+    def of(cls, question: str) -> _Asked:
+        return cls(
+            question,
+            expected_kind(question),
+            {w.lower() for w in question.split()},
+            constraints(question),
+            _bigrams([w.lower() for w in _WORD.findall(question)]),
+        )
+
+
+def _own_features(asked: _Asked, candidate: Candidate, missing: float) -> list[float]:
     """The candidate's own features (the first twelve of :data:`FEATURES`)."""
-    kind = expected_kind(question)
+    kind = asked.kind
     words = [w.lower() for w in _WORD.findall(candidate.text)]
-    new = [w for w in words if w not in content_words and len(w) > 3]
-    pinned = constraints(question)
-    context = f"{candidate.text} {candidate.passage_text}".lower()
-    missing = sum(c not in context for c in pinned) / len(pinned) if pinned else 0.0
-    asked = _bigrams([w.lower() for w in _WORD.findall(question)])
-    shared = len(asked & _bigrams(words)) / len(asked) if asked else 0.0
+    new = [w for w in words if w not in asked.words and len(w) > 3]
+    shared = len(asked.bigrams & _bigrams(words)) / len(asked.bigrams) if asked.bigrams else 0.0
     return [
         candidate.cosine,
         candidate.coverage,
         candidate.passage_coverage,
         1.0 if kind else 0.0,
-        1.0 if kind and holds_kind(kind, candidate.text, question) else 0.0,
+        1.0 if kind and holds_kind(kind, candidate.text, asked.question) else 0.0,
         len(new) / len(words) if words else 0.0,
         1.0 / (1.0 + candidate.passage_rank),
         candidate.passage_dense,
@@ -182,14 +199,26 @@ def features(question: str, candidate: Candidate, content_words: set[str]) -> li
     ]
 
 
+def _missing(pinned: Sequence[str], candidate: Candidate) -> float:
+    """Share of the question's years, figures and names absent from the candidate's passage."""
+    context = f"{candidate.text} {candidate.passage_text}".lower()
+    return sum(c not in context for c in pinned) / len(pinned) if pinned else 0.0
+
+
 def feature_matrix(question: str, candidates: Sequence[Candidate]) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate; the relative ones compare it with the others."""
     if not candidates:
         return np.zeros((0, len(FEATURES)))
-    words = {w.lower() for w in question.split()}
-    kind = expected_kind(question)
+    asked = _Asked.of(question)
+    kind = asked.kind
     noun = counted(question)
-    own = np.array([features(question, c, words) for c in candidates], dtype=np.float64)
+    missing: dict[str, float] = {}  # by passage: the same for all of its sentences
+    own_rows = []
+    for c in candidates:
+        if c.passage_text not in missing or not c.passage_text:
+            missing[c.passage_text] = _missing(asked.pinned, c)
+        own_rows.append(_own_features(asked, c, missing[c.passage_text]))
+    own = np.array(own_rows, dtype=np.float64)
     cosine, coverage = own[:, 0], own[:, 1]
     rank = np.empty(len(candidates))
     rank[np.argsort(-cosine, kind="stable")] = np.arange(len(candidates))
