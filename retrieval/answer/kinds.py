@@ -49,39 +49,11 @@ _AMOUNT_ASKED = re.compile(
 # "How many Labour MPs could ...", "How many rail containers of weapons ...": the counted noun is
 # the last word before the verb or preposition that ends the noun phrase.
 _COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+(?:of\s+the\s+)?((?:[\w’'-]+\s*){1,4})", re.I)
-_PHRASE_END = frozenset(
-    [
-        "could",
-        "would",
-        "will",
-        "can",
-        "did",
-        "do",
-        "does",
-        "have",
-        "has",
-        "had",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "to",
-        "from",
-        "by",
-        "with",
-        "there",
-        "that",
-        "who",
-        "which",
-    ]
-)
+_PHRASE_END = frozenset((
+    "could", "would", "will", "can", "did", "do", "does", "have", "has", "had", "is", "are", "was",
+    "were", "be", "been", "of", "in", "on", "at", "for", "to", "from", "by", "with", "there", "that",
+    "who", "which",
+))  # fmt: skip
 _COUNT_REACH = 5  # words between a number and what it counts ("thousands of rail cargo containers")
 _PLACE = re.compile(
     r"\b(?:in|at|near|from|outside|inside|across|throughout)\s+(?:the\s+)?"
