@@ -24,7 +24,7 @@ import argparse
 import gzip
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ from retrieval.answer.evidence import (
     feature_matrix,
     passage_candidates,
 )
-from retrieval.answer.scorer import ANSWER_FEATURES, answer_features
+from retrieval.answer.scorer import ANSWER_FEATURES, Logistic, Ranker, answer_features
 from retrieval.index.embeddings import MiniLMEmbedder
 from retrieval.index.lexical import Analyzer, idf_table
 from retrieval.sentences import plain_text, split_sentences
@@ -124,7 +124,7 @@ def build(
     return out
 
 
-def fit_ranker(questions: list[Question], seed: int = 0) -> dict[str, np.ndarray]:
+def fit_ranker(questions: list[Question], seed: int = 0) -> Ranker:
     """Listwise softmax ranker: ``tanh(x W + b) · v + x · u``, by Adam on full batches."""
     groups = [q for q in questions if q.answerable and q.labels.any()]
     x = np.vstack([q.matrix for q in groups])
@@ -162,14 +162,7 @@ def fit_ranker(questions: list[Question], seed: int = 0) -> dict[str, np.ndarray
             v *= 0.999
             v += 0.001 * g * g
             params[k] -= rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-    return {"mean": mean, "scale": scale, **params}
-
-
-def ranker_scores(ranker: dict[str, np.ndarray], matrix: np.ndarray) -> np.ndarray:
-    x = (matrix - ranker["mean"]) / ranker["scale"]
-    return (
-        np.tanh(x @ ranker["hidden"] + ranker["hidden_bias"]) @ ranker["out"] + x @ ranker["linear"]
-    )
+    return Ranker(mean=mean, scale=scale, **params)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 25) -> np.ndarray:
@@ -185,22 +178,19 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 25)
     return w
 
 
-def judged(ranker: dict[str, np.ndarray], questions: list[Question]) -> np.ndarray:
-    rows = []
-    for q in questions:
-        rows.append(answer_features(q.matrix, ranker_scores(ranker, q.matrix)))
-    return np.array(rows)
+def judged(ranker: Ranker, questions: list[Question]) -> np.ndarray:
+    return np.array([answer_features(q.matrix, ranker.scores(q.matrix)) for q in questions])
 
 
 def evaluate(
-    ranker: dict[str, np.ndarray], answerable_p, questions: list[Question], decline: float
+    ranker: Ranker, answerability: Logistic, questions: list[Question], decline: float
 ) -> dict[str, float]:
     answerable = [q for q in questions if q.answerable]
     impossible = [q for q in questions if not q.answerable]
     best_hit = hit = declined_bad = declined_ok = 0
     for q in questions:
-        scores = ranker_scores(ranker, q.matrix)
-        declines = answerable_p(answer_features(q.matrix, scores)) < decline
+        scores = ranker.scores(q.matrix)
+        declines = answerability.probability(answer_features(q.matrix, scores)) < decline
         if q.answerable:
             good = bool(q.labels[int(np.argmax(scores))])
             best_hit += good
@@ -245,15 +235,13 @@ def main() -> None:
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     w = fit_logistic(np.hstack([(x - mean) / scale, np.ones((len(x), 1))]), y)
 
-    def answerable_p(row: np.ndarray) -> float:
-        return float(1 / (1 + np.exp(-(((row - mean) / scale) @ w[:-1] + w[-1]))))
-
-    best = [answerable_p(row) for row, q in zip(x, pool, strict=True) if q.answerable]
+    answerability = Logistic(mean, scale, w[:-1], float(w[-1]))
+    best = [answerability.probability(row) for row, q in zip(x, pool, strict=True) if q.answerable]
     decline = float(np.quantile(best, DECLINE_ANSWERABLE))
     weights = {
         "features": list(FEATURES),
         "answer_features": list(ANSWER_FEATURES),
-        "ranker": {k: _rounded(v) for k, v in ranker.items()},
+        "ranker": {f.name: _rounded(getattr(ranker, f.name)) for f in fields(Ranker)},
         "answerability": {
             "mean": _rounded(mean),
             "scale": _rounded(scale),
@@ -265,7 +253,7 @@ def main() -> None:
         "trained_on": sorted(a["title"] for a in train_articles),
     }
     WEIGHTS.write_text(json.dumps(weights) + "\n")
-    removed = evaluate(ranker, answerable_p, test_removed, decline)
+    removed = evaluate(ranker, answerability, test_removed, decline)
     save(
         "answer_scorer",
         {
@@ -275,8 +263,8 @@ def main() -> None:
             "answerability_weights": dict(
                 zip(ANSWER_FEATURES, weights["answerability"]["weights"], strict=True)
             ),
-            "train": evaluate(ranker, answerable_p, train, decline),
-            "held_out": evaluate(ranker, answerable_p, test, decline),
+            "train": evaluate(ranker, answerability, train, decline),
+            "held_out": evaluate(ranker, answerability, test, decline),
             "held_out_gold_removed_declined": removed["abstention_on_unanswerable"],
         },
     )

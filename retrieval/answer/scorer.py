@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib import resources
 from typing import Any
 
@@ -121,14 +121,7 @@ class AnswerScorer:
             raise ValueError("answer scorer weights were trained on other features")
         r, a = data["ranker"], data["answerability"]
         return cls(
-            ranker=Ranker(
-                mean=_array(r["mean"]),
-                scale=_array(r["scale"]),
-                hidden=_array(r["hidden"]),
-                hidden_bias=_array(r["hidden_bias"]),
-                out=_array(r["out"]),
-                linear=_array(r["linear"]),
-            ),
+            ranker=Ranker(**{f.name: _array(r[f.name]) for f in fields(Ranker)}),
             answerability=Logistic(
                 mean=_array(a["mean"]),
                 scale=_array(a["scale"]),
