@@ -241,3 +241,13 @@ def feature_matrix(question: str, candidates: Sequence[Candidate]) -> np.ndarray
             ]
         )
     return np.hstack([own, np.array(rows, dtype=np.float64)])
+
+
+def holds_asked(question: str, matrix: np.ndarray) -> list[bool | None]:
+    """Per row of ``matrix``: whether the candidate holds what the question asks for, None when
+    its wording does not say. A "how many" question wants its noun counted: "100% of the debts"
+    does not say how many countries, "37 countries" does."""
+    if expected_kind(question) is None:
+        return [None] * len(matrix)
+    column = FEATURES.index("counts_asked" if counted(question) else "type_found")
+    return [bool(value) for value in matrix[:, column]]

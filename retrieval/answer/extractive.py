@@ -30,10 +30,10 @@ from retrieval.answer.evidence import (
     Candidate,
     QuestionView,
     feature_matrix,
+    holds_asked,
     idf_coverage,
     passage_candidates,
 )
-from retrieval.answer.kinds import answers_kind
 from retrieval.answer.scorer import AnswerScorer
 from retrieval.calibration import RelevanceGate, calibration_for
 from retrieval.index.lexical import Analyzer
@@ -71,7 +71,7 @@ class _Candidate:
     # What is quoted: the sentence, or, when it leans on the one before it ("It is now located at
     # Soho Square."), both together. None when it leans on a sentence the passage does not hold.
     quote: str | None
-    holds_asked: bool | None = None  # holds what the question asks for (kinds.answers_kind)
+    holds_asked: bool | None  # holds what the question asks for (evidence.holds_asked)
 
 
 class ExtractiveAnswerer:
@@ -184,7 +184,7 @@ class ExtractiveAnswerer:
         )
         stored = self._sentences.sentences([p.chunk for p in top])
         candidates: list[Candidate] = []
-        shown: list[_Candidate] = []
+        places: list[tuple[int, str | None]] = []  # passage index and quote, per candidate
         comments: list[bool] = []
         for i, passage in enumerate(top):
             chunk = passage.chunk
@@ -204,18 +204,21 @@ class ExtractiveAnswerer:
             # A report that talks to its reader is the page's furniture ("This is the tech news
             # you need to know this Tuesday."); a reader's comment may ("..., you name it.").
             found = [c for c in found if comment or not addresses_reader(c.text)]
-            for c in found:
-                quote = _quote(chunk, sentences, c.index)
-                holds = answers_kind(question, c.text)
-                shown.append(_Candidate(c.text, i, 0.0, quote, holds))
-                comments.append(comment)
+            places += [(i, _quote(chunk, sentences, c.index)) for c in found]
+            comments += [comment] * len(found)
             candidates += found
         if not candidates:
             return [], 0.0
-        judged = self._scorer.judge(feature_matrix(question, candidates))
+        matrix = feature_matrix(question, candidates)
+        judged = self._scorer.judge(matrix)
         # a reader's voice answers only when reporting does not
         shares = judged.shares * np.where(comments, 0.7, 1.0)
-        scored = [replace(c, share=float(p)) for c, p in zip(shown, shares, strict=True)]
+        scored = [
+            _Candidate(c.text, i, float(share), quote, held)
+            for c, (i, quote), share, held in zip(
+                candidates, places, shares, holds_asked(question, matrix), strict=True
+            )
+        ]
         scored.sort(key=lambda c: c.share, reverse=True)
         return scored, judged.answerable
 

@@ -150,16 +150,3 @@ def _crude_stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word
-
-
-def answers_kind(question: str, sentence: str) -> bool | None:
-    """Whether the sentence holds what the question asks for; None when its wording does not say.
-
-    A "how many" question wants its noun counted: "100% of the debts" does not say how many
-    countries, "37 countries" does.
-    """
-    kind = expected_kind(question)
-    if kind is None:
-        return None
-    noun = counted(question)
-    return counts_it(sentence, noun) if noun else holds_kind(kind, sentence, question)
