@@ -109,13 +109,12 @@ def unmatched_names(question: str, passages: Sequence[str]) -> list[str]:
     missing = []
     for run in _runs(question):
         for part in run.lower().split("-"):
-            stem = _stem(_plain(part))
-            if " " not in stem:
-                if not _mentioned(part, texts):
-                    missing.append(run)
-                    break
-                continue
-            if stem and not re.search(rf"\b{re.escape(stem)}", texts):
+            # one word: it or its kin, anywhere; several: together, as the question has them
+            if " " in part:
+                found = bool(re.search(rf"\b{re.escape(_stem(_plain(part)))}", texts))
+            else:
+                found = _mentioned(part, texts)
+            if not found:
                 missing.append(run)
                 break
     return list(dict.fromkeys(missing))
