@@ -96,19 +96,27 @@ def test_markers_go_inside_the_final_punctuation() -> None:
     assert with_markers("No marker", ()) == "No marker"
 
 
-def _library_engine(make_engine: EngineFactory, tmp_path: Path) -> Engine:
+def _engine_with(make_engine: EngineFactory, tmp_path: Path, name: str, text: str) -> Engine:
+    """A fresh engine on a store holding one document."""
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "library.md").write_text(
+    (tmp_path / "docs" / name).write_text(text)
+    engine = make_engine()
+    engine.ingest_paths([tmp_path / "docs"])
+    return engine
+
+
+def _library_engine(make_engine: EngineFactory, tmp_path: Path) -> Engine:
+    return _engine_with(
+        make_engine,
+        tmp_path,
+        "library.md",
         "---\ntitle: Eastfield opens its new library\n---\n\n"
         "Eastfield's new public library opened on Saturday after three years of building work. "
         "Hundreds of residents queued outside before the doors opened. The mayor thanked the "
         "volunteers who ran the reading rooms while the old building was closed. Children's "
         "authors read from their books in the afternoon.\n\n"
-        "China lent Eastfield's twin town $6m to build a sister library, the council said.\n"
+        "China lent Eastfield's twin town $6m to build a sister library, the council said.\n",
     )
-    engine = make_engine()
-    engine.ingest_paths([tmp_path / "docs"])
-    return engine
 
 
 @pytest.mark.parametrize(
@@ -162,15 +170,15 @@ def test_a_topic_naming_what_no_document_mentions_is_answered_saying_so(
 def test_an_answer_that_leans_on_the_sentence_before_comes_with_it(
     make_engine: EngineFactory, tmp_path: Path
 ) -> None:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "church.md").write_text(
+    engine = _engine_with(
+        make_engine,
+        tmp_path,
+        "church.md",
         "---\ntitle: A history of the French Protestant Church of London\n---\n\n"
         "The French Protestant Church of London was founded in 1550 by refugees from France. "
         "It is now located at Soho Square, in a building designed by Aston Webb. "
-        "Services are still held there in French every Sunday morning.\n"
+        "Services are still held there in French every Sunday morning.\n",
     )
-    engine = make_engine()
-    engine.ingest_paths([tmp_path / "docs"])
     answer = engine.answer("Who designed the building of the French Protestant Church of London?")
     assert not answer.abstained
     first = answer.sentences[0].text
@@ -183,15 +191,15 @@ def test_an_answer_that_leans_on_the_sentence_before_comes_with_it(
 def test_a_report_talking_to_its_reader_is_never_quoted(
     make_engine: EngineFactory, tmp_path: Path
 ) -> None:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "briefing.md").write_text(
+    engine = _engine_with(
+        make_engine,
+        tmp_path,
+        "briefing.md",
         "---\ntitle: Tech briefing\n---\n\n"
         "Good morning! This is the tech news you need to know this Tuesday.\n\n"
         "The New York state attorney general is investigating WeWork over its office leases, "
-        "according to people familiar with the inquiry.\n"
+        "according to people familiar with the inquiry.\n",
     )
-    engine = make_engine()
-    engine.ingest_paths([tmp_path / "docs"])
     answer = engine.answer("Tuesday tech news on WeWork")
     assert not answer.abstained
     assert "you need to know" not in answer.text
@@ -201,16 +209,16 @@ def test_a_report_talking_to_its_reader_is_never_quoted(
 def test_the_sentence_holding_what_was_asked_comes_before_the_lead(
     make_engine: EngineFactory, tmp_path: Path
 ) -> None:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "obituary.md").write_text(
+    engine = _engine_with(
+        make_engine,
+        tmp_path,
+        "obituary.md",
         "---\ntitle: Actor Ossie Davis dies at 87\n---\n\n"
         "US actor Ossie Davis has been found dead at the age of 87. "
         "Davis, who was married to actress Ruby Dee, was found dead on Friday in his hotel room "
         "in Miami Beach, where he was making a film. "
-        "He was best known for his work with the director Spike Lee.\n"
+        "He was best known for his work with the director Spike Lee.\n",
     )
-    engine = make_engine()
-    engine.ingest_paths([tmp_path / "docs"])
     answer = engine.answer("Where was Ossie Davis found dead?")
     assert not answer.abstained
     # the lead is the closest sentence to the question, but it does not say where
